@@ -1,0 +1,17 @@
+"""Arithmetic shared by the metric modules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ratio(numerator, denominator):
+    """numerator / denominator, NaN where the denominator is 0.
+
+    Scalars give a float; arrays (bootstrap resamples) give an array.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
+    return float(out) if out.ndim == 0 else out

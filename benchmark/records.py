@@ -1,0 +1,410 @@
+"""The data model: Sample, Response, Judgment and the JSON/JSONL files that hold them.
+
+Every file the project writes is plain JSON or JSONL, readable without this package. Records are
+validated when read: a bad value raises `RecordError` naming the file, line, sample id and field,
+so a user never meets a traceback from deep inside the metrics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+QA_KINDS = ("answerable", "unanswerable")
+GROUNDING_KINDS = ("relevant", "irrelevant")
+KINDS = QA_KINDS + GROUNDING_KINDS
+
+#: Difficulty of a hard-irrelevant query by number of edits (1 = strong, 2 = moderate, 3 = weak);
+#: `original` for relevant queries, `shuffled` for Simply-Shuffled irrelevant queries.
+DIFFICULTIES = ("original", "strong", "moderate", "weak", "shuffled")
+EDIT_DIFFICULTIES = ("strong", "moderate", "weak")
+
+#: The 11 video-text mismatch categories of HI-VTG (RA-RFT paper, Table 1 and its evaluator).
+CATEGORIES = (
+    "Object/ObjectExistence",
+    "Object/ObjectMoving",
+    "Object/ObjectSpatialRelation",
+    "Object/ObjectPartRelation",
+    "Action/FineGrainedAction",
+    "Action/ActionSequence",
+    "Attribute/AttributeValue",
+    "Attribute/Counting",
+    "Attribute/Comparison",
+    "Scene/SceneExistence",
+    "Scene/SceneTransition",
+)
+
+#: UVQA alteration types (which scene-graph element an unanswerable question altered).
+UVQA_CATEGORIES = ("object", "relation", "attribute")
+
+ANSWERABLE_VERDICTS = ("correct", "wrong", "refused")
+UNANSWERABLE_VERDICTS = ("refused_right_reason", "refused_wrong_reason", "answered")
+GROUNDING_VERDICTS = ("relevant", "irrelevant")
+VERDICTS = ANSWERABLE_VERDICTS + UNANSWERABLE_VERDICTS + GROUNDING_VERDICTS
+STATUSES = ("ok", "parse_error", "api_error")
+
+
+class RecordError(ValueError):
+    """A record or file is malformed. The message says where and what to do."""
+
+
+# --- field parsers -----------------------------------------------------------------------------
+# Each takes the raw JSON value and returns the typed value or raises ValueError("what is wrong").
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {_show(value)}")
+    return value
+
+
+def _nonempty_string(value: Any) -> str:
+    if not _string(value).strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def parse_optional(value: Any) -> Any:
+        return None if value is None else parse(value)
+
+    return parse_optional
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {_show(value)}")
+    return float(value)
+
+
+def _seconds(value: Any) -> float:
+    number = _number(value)
+    if number < 0:
+        raise ValueError(f"expected seconds >= 0, got {_show(value)}")
+    return number
+
+
+def _span(value: Any) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError(f"expected [start, end] in seconds, got {_show(value)}")
+    start, end = _seconds(value[0]), _seconds(value[1])
+    if start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    return (start, end)
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def parse_choice(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}; got {_show(value)}")
+        return value
+
+    return parse_choice
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of strings, got {_show(value)}")
+    return tuple(value)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object, got {_show(value)}")
+    return value
+
+
+def _consistency(value: Any) -> float:
+    number = _number(value)
+    if not 0 <= number <= 5:
+        raise ValueError(f"expected a score in [0, 5], got {_show(value)}")
+    return number
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _spec(parse: Callable[[Any], Any], default: Any = dataclasses.MISSING, **kw: Any) -> Any:
+    """A dataclass field that knows how to parse its JSON value."""
+    return field(default=default, metadata={"parse": parse}, **kw)
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VideoRef:
+    """Where a sample's video is: a path relative to the video root, optionally a segment of it.
+
+    Never decoded frames: a reference is small, hashable and JSON-serialisable (lm-eval hashes
+    request arguments for its cache).
+    """
+
+    path: str = _spec(_nonempty_string)
+    start: float | None = _spec(_optional(_seconds), None)
+    end: float | None = _spec(_optional(_seconds), None)
+
+    @property
+    def stem(self) -> str:
+        """The file name without folders and extension: the stable video id."""
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _video(value: Any) -> VideoRef:
+    if isinstance(value, str):
+        return VideoRef(_nonempty_string(value))
+    return _from_mapping(VideoRef, _mapping(value))
+
+
+@dataclass(slots=True)
+class Sample:
+    """One evaluation item: a question (QA) or a query (grounding) about one video, with gold."""
+
+    id: str = _spec(_nonempty_string)
+    task: str = _spec(_nonempty_string)
+    video: VideoRef = _spec(_video)
+    question: str = _spec(_string)
+    kind: str = _spec(_one_of(KINDS))
+    answer: str | None = _spec(_optional(_string), None)
+    span: tuple[float, float] | None = _spec(_optional(_span), None)
+    duration: float | None = _spec(_optional(_seconds), None)
+    refusal: str | None = _spec(_optional(_string), None)
+    categories: tuple[str, ...] = _spec(_string_list, ())
+    difficulty: str | None = _spec(_optional(_one_of(DIFFICULTIES)), None)
+    altered: str | None = _spec(_optional(_string), None)
+    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+
+    @property
+    def is_grounding(self) -> bool:
+        return self.kind in GROUNDING_KINDS
+
+    @property
+    def gold_relevant(self) -> bool:
+        """Grounding: the query is relevant. QA: the question is answerable."""
+        return self.kind in ("relevant", "answerable")
+
+
+@dataclass(slots=True)
+class Response:
+    """What a model generated for one sample (or why it could not)."""
+
+    sample_id: str = _spec(_nonempty_string)
+    model: str = _spec(_string)
+    text: str = _spec(_string, "")
+    error: str | None = _spec(_optional(_string), None)
+    latency_s: float | None = _spec(_optional(_seconds), None)
+    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(slots=True)
+class Judgment:
+    """One judge's verdict on one response.
+
+    `status` other than "ok" means the judge failed: such a judgment is excluded from every metric
+    and counted as a failure, never scored 0.
+    """
+
+    sample_id: str = _spec(_nonempty_string)
+    judge: str = _spec(_nonempty_string)
+    status: str = _spec(_one_of(STATUSES), "ok")
+    verdict: str | None = _spec(_optional(_one_of(VERDICTS)), None)
+    span: tuple[float, float] | None = _spec(_optional(_span), None)
+    categories: tuple[str, ...] = _spec(_string_list, ())
+    consistency: float | None = _spec(_optional(_consistency), None)
+    sbert: float | None = _spec(_optional(_number), None)
+    prompt_version: str | None = _spec(_optional(_string), None)
+    error: str | None = _spec(_optional(_string), None)
+    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def __post_init__(self) -> None:
+        if self.status == "ok" and self.verdict is None:
+            raise ValueError("an ok judgment needs a verdict (field 'verdict')")
+
+
+R = TypeVar("R", Sample, Response, Judgment, VideoRef)
+
+#: The `type` tag of each record kind in run files (samples/<task>.jsonl mixes responses and
+#: judgments, append-only).
+RECORD_TYPES: dict[str, type] = {"sample": Sample, "response": Response, "judgment": Judgment}
+
+
+def to_dict(record: Sample | Response | Judgment | VideoRef) -> dict[str, Any]:
+    """A JSON-ready dict; fields left at None or empty are omitted to keep files readable."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, VideoRef):
+            value = to_dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value is None or (value == [] and f.name == "categories") or value == {}:
+            continue
+        out[f.name] = value
+    return out
+
+
+def from_dict(cls: type[R], data: Any, *, where: str = "") -> R:
+    """Build and validate a record from parsed JSON; `where` prefixes error messages."""
+    try:
+        return _from_mapping(cls, _mapping(data))
+    except ValueError as exc:
+        sample = (data.get("id") or data.get("sample_id")) if isinstance(data, dict) else None
+        about = f"sample {sample!r}: " if isinstance(sample, str) else ""
+        prefix = f"{where}: " if where else ""
+        raise RecordError(f"{prefix}{about}{exc}") from None
+
+
+def _from_mapping(cls: type[R], data: Mapping[str, Any]) -> R:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields) - {"type"})
+    if unknown:
+        raise ValueError(
+            f"unknown field {unknown[0]!r} in a {cls.__name__.lower()} (known: {', '.join(fields)})"
+        )
+    values: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name not in data:
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required:
+                raise ValueError(f"missing field {name!r}")
+            continue
+        try:
+            values[name] = f.metadata["parse"](data[name])
+        except ValueError as exc:
+            raise ValueError(f"field {name!r}: {exc}") from None
+    return cls(**values)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parse a JSON file; a missing or malformed file is a RecordError naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file not found") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> None:
+    """Write JSON atomically (temp file + rename), so a killed process never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def iter_jsonl(
+    path: str | os.PathLike[str], *, tolerate_torn_tail: bool = False
+) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed object) for each non-blank line.
+
+    With `tolerate_torn_tail`, a last line without a trailing newline that does not parse is
+    skipped: that is what a process killed mid-write leaves behind, and resuming rewrites it.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file not found") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            torn = number == len(lines)  # no newline after it
+            if tolerate_torn_tail and torn:
+                return
+            raise RecordError(
+                f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+
+
+def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
+    """Read a JSONL file of one record type, validating every line."""
+    return [from_dict(cls, obj, where=f"{path}:{n}") for n, obj in iter_jsonl(path)]
+
+
+def read_run_file(
+    path: str | os.PathLike[str], *, tolerate_torn_tail: bool = True
+) -> tuple[list[Response], list[Judgment]]:
+    """Read an append-only `samples/<task>.jsonl` of typed response and judgment lines."""
+    responses: list[Response] = []
+    judgments: list[Judgment] = []
+    for n, obj in iter_jsonl(path, tolerate_torn_tail=tolerate_torn_tail):
+        kind = obj.get("type") if isinstance(obj, dict) else None
+        if kind == "response":
+            responses.append(from_dict(Response, obj, where=f"{path}:{n}"))
+        elif kind == "judgment":
+            judgments.append(from_dict(Judgment, obj, where=f"{path}:{n}"))
+        else:
+            raise RecordError(
+                f'{path}:{n}: field \'type\' must be "response" or "judgment", got {_show(kind)}'
+            )
+    return responses, judgments
+
+
+def write_jsonl(path: str | os.PathLike[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write a whole JSONL file atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def append_records(
+    path: str | os.PathLike[str], records: Iterable[Response | Judgment], *, sync: bool = True
+) -> None:
+    """Append typed records to a run file, one line each, flushed (and fsynced) before returning."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _heal_torn_tail(path)
+    with path.open("a", encoding="utf-8") as fh:
+        for record in records:
+            kind = "response" if isinstance(record, Response) else "judgment"
+            fh.write(json.dumps({"type": kind, **to_dict(record)}, ensure_ascii=False) + "\n")
+        fh.flush()
+        if sync:
+            os.fsync(fh.fileno())
+
+
+def _heal_torn_tail(path: Path) -> None:
+    """Drop a partial last line (no newline) left by a killed writer before appending after it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":
+            return
+        fh.seek(0)
+        data = fh.read()
+        fh.truncate(data.rfind(b"\n") + 1)
