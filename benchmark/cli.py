@@ -2,7 +2,7 @@
 
 Each subcommand is registered with `_command(name, help)`: a function that adds its arguments to
 its parser and returns the handler. Errors meant for users (bad input files, missing data) are
-raised as `UsageError` or `RecordError` and printed as one line with exit code 2; nothing below
+raised as a `BenchmarkError` and printed as one line with exit code 2; nothing below
 this module prints tracebacks at a user.
 
 Exit codes: 0 success; 1 the work finished but something failed; 2 bad usage or bad input.
@@ -15,16 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from benchmark import __version__
-from benchmark.records import RecordError
+from benchmark.errors import BenchmarkError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Handler]]] = {}
-
-
-class UsageError(Exception):
-    """Bad usage or bad input: printed as `error: <message>`, exit code 2."""
 
 
 def _command(name: str, help: str):
@@ -49,9 +45,96 @@ def _not_yet(name: str, issue: str) -> Callable[[argparse.ArgumentParser], Handl
     return build
 
 
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-root",
+        metavar="DIR",
+        help="folder of annotation files: clones of the source repositories or a flat folder "
+        "(default: $REFUSAL_BENCH_DATA)",
+    )
+    parser.add_argument(
+        "--video-root",
+        metavar="DIR",
+        help="folder searched for videos by file name (default: $REFUSAL_BENCH_VIDEOS)",
+    )
+
+
+@_command("tasks", "list the registered tasks and groups, with sample counts")
+def _tasks(parser: argparse.ArgumentParser) -> Handler:
+    _data_options(parser)
+    parser.add_argument("--no-count", action="store_true", help="do not load data to count samples")
+
+    def handler(args: argparse.Namespace) -> int:
+        from benchmark.data import data_root, source_status
+        from benchmark.registry import load_registry
+        from benchmark.task_loading import load_task
+
+        registry = load_registry()
+        root = data_root(args.data_root)
+        rows = []
+        for spec in registry.tasks.values():
+            present, what = source_status(spec.source, root)
+            if not present:
+                count = "missing"
+            elif args.no_count:
+                count = "present"
+            else:
+                count = str(len(load_task(spec, data_root=args.data_root).samples))
+            rows.append((spec.name, spec.family, spec.version, count, what))
+        width = max(len(r[0]) for r in rows)
+        print(f"{'task':<{width}}  {'family':<9}  {'version':<7}  {'samples':>7}  source")
+        for name, family, version, count, what in rows:
+            print(f"{name:<{width}}  {family:<9}  {version:<7}  {count:>7}  {what}")
+        print()
+        for group, members in registry.groups.items():
+            print(f"group {group}: {', '.join(members)}")
+        return EXIT_OK
+
+    return handler
+
+
+@_command("dump", "write one task's samples as JSONL (the ids a predictions file is keyed by)")
+def _dump(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--task", required=True, help="task name (see `refusal-bench tasks`)")
+    _data_options(parser)
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N samples")
+    parser.add_argument("--seed", type=int, default=0, help="seed of built splits (default: 0)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+
+    def handler(args: argparse.Namespace) -> int:
+        import json
+
+        from benchmark.records import to_dict
+        from benchmark.registry import load_registry
+        from benchmark.task_loading import load_task
+
+        registry = load_registry()
+        if args.task in registry.groups:
+            members = ", ".join(registry.groups[args.task])
+            raise UsageError(f"{args.task!r} is a group; dump one of its tasks: {members}")
+        loaded = load_task(
+            args.task,
+            data_root=args.data_root,
+            video_root=args.video_root,
+            seed=args.seed,
+            limit=args.limit,
+        )
+        for line in loaded.report.lines():
+            print(line, file=sys.stderr)
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        try:
+            for sample in loaded.samples:
+                out.write(json.dumps(to_dict(sample), ensure_ascii=False) + "\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        print(f"{len(loaded.samples)} samples of {args.task} ({loaded.how})", file=sys.stderr)
+        return EXIT_OK
+
+    return handler
+
+
 for _name, _help, _issue in (
-    ("tasks", "list the registered tasks and groups", "task suite"),
-    ("dump", "write one task's samples as JSONL", "task suite"),
     ("run", "evaluate a model: generate, score, aggregate (resumable)", "runner"),
     ("score", "(re)score a run directory with a judge", "runner"),
     ("compare", "paired metrics of an aligned run against its base run", "runner"),
@@ -85,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.handler(args)
-    except (UsageError, RecordError) as exc:
+    except BenchmarkError as exc:
         print(f"refusal-bench {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

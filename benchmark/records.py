@@ -16,6 +16,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from benchmark.errors import RecordError
+
+__all__ = [
+    "CATEGORIES",
+    "DIFFICULTIES",
+    "KINDS",
+    "Judgment",
+    "RecordError",
+    "Response",
+    "Sample",
+    "VideoRef",
+    "from_dict",
+    "read_json",
+    "read_records",
+    "read_run_file",
+    "to_dict",
+]
+
 # --- vocabulary ---------------------------------------------------------------------------------
 
 QA_KINDS = ("answerable", "unanswerable")
@@ -50,10 +68,6 @@ UNANSWERABLE_VERDICTS = ("refused_right_reason", "refused_wrong_reason", "answer
 GROUNDING_VERDICTS = ("relevant", "irrelevant")
 VERDICTS = ANSWERABLE_VERDICTS + UNANSWERABLE_VERDICTS + GROUNDING_VERDICTS
 STATUSES = ("ok", "parse_error", "api_error")
-
-
-class RecordError(ValueError):
-    """A record or file is malformed. The message says where and what to do."""
 
 
 # --- field parsers -----------------------------------------------------------------------------
@@ -99,6 +113,12 @@ def _span(value: Any) -> tuple[float, float]:
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
     return (start, end)
+
+
+def _spans(value: Any) -> tuple[tuple[float, float], ...]:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of [start, end] spans, got {_show(value)}")
+    return tuple(_span(v) for v in value)
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
@@ -178,12 +198,19 @@ class Sample:
     kind: str = _spec(_one_of(KINDS))
     answer: str | None = _spec(_optional(_string), None)
     span: tuple[float, float] | None = _spec(_optional(_span), None)
+    windows: tuple[tuple[float, float], ...] = _spec(_spans, ())
     duration: float | None = _spec(_optional(_seconds), None)
     refusal: str | None = _spec(_optional(_string), None)
     categories: tuple[str, ...] = _spec(_string_list, ())
     difficulty: str | None = _spec(_optional(_one_of(DIFFICULTIES)), None)
     altered: str | None = _spec(_optional(_string), None)
     meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+
+    @property
+    def gold_spans(self) -> tuple[tuple[float, float], ...]:
+        """Every acceptable gold span: `windows` when a query has several (QVHighlights), else
+        `span`. Grounding is scored against the best-matching one."""
+        return self.windows or ((self.span,) if self.span is not None else ())
 
     @property
     def is_grounding(self) -> bool:
@@ -256,7 +283,7 @@ def to_dict(record: Sample | Response | Judgment | VideoRef) -> dict[str, Any]:
             value = to_dict(value)
         elif isinstance(value, tuple):
             value = list(value)
-        if value is None or (value == [] and f.name == "categories") or value == {}:
+        if value is None or value == [] or value == {}:
             continue
         out[f.name] = value
     return out

@@ -321,3 +321,19 @@ def test_paired_bootstrap_difference_estimate():
 def test_cluster_ids_must_match_items():
     with pytest.raises(ValueError, match="2 cluster ids for 3 items"):
         cluster_bootstrap({"x": [1, 2, 3]}, ["a", "b"], {"s": lambda s: s["x"]})
+
+
+def test_grounding_is_scored_against_the_best_matching_window():
+    sample = Sample(
+        id="q",
+        task="t",
+        video=VideoRef("v.mp4"),
+        question="?",
+        kind="relevant",
+        span=(0.0, 10.0),
+        windows=((0.0, 10.0), (40.0, 50.0)),
+    )
+    result = summarize_task(
+        [sample], [judged(sample, "relevant", span=(40.0, 50.0))], judge="rules", n_resamples=0
+    )
+    assert result["metrics"]["miou"] == 1.0

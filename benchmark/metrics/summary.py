@@ -98,7 +98,7 @@ def grounding_columns(scored: Sequence[tuple[Sample, Judgment]]) -> Columns:
     cols: Columns = {name: [] for name in [*names, "jaccard", "sbert_tn", "llm_tn"]}
     for sample, judgment in scored:
         gold, pred = sample.kind == "relevant", judgment.verdict == "relevant"
-        value = grounding.ra_iou(gold, pred, sample.span, judgment.span)
+        value = _best_ra_iou(sample, pred, judgment.span)
         tn = not gold and not pred
         cols["n"].append(1)
         cols["tp"].append(gold and pred)
@@ -120,6 +120,13 @@ def grounding_columns(scored: Sequence[tuple[Sample, Judgment]]) -> Columns:
             judgment.consistency if tn and judgment.consistency is not None else 0.0
         )
     return {k: [float(x) for x in v] for k, v in cols.items()}
+
+
+def _best_ra_iou(sample: Sample, pred_relevant: bool, pred_span) -> float:
+    """RA-IoU against the best-matching gold span (a query may have several gold windows)."""
+    gold = sample.kind == "relevant"
+    spans = sample.gold_spans or (None,)
+    return max(grounding.ra_iou(gold, pred_relevant, span, pred_span) for span in spans)
 
 
 def grounding_statistics() -> dict[str, Statistic]:
@@ -200,10 +207,7 @@ def _difficulty_breakdown(scored) -> dict[str, dict[str, Any]]:
             if relevant_level
             else ratio(conf.tn, conf.tn + conf.fp)
         )
-        values = [
-            grounding.ra_iou(s.kind == "relevant", j.verdict == "relevant", s.span, j.span)
-            for s, j in items
-        ]
+        values = [_best_ra_iou(s, j.verdict == "relevant", j.span) for s, j in items]
         out[level] = {
             "n": len(items),
             "f1": _finite(f1),

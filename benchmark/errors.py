@@ -1,0 +1,19 @@
+"""Errors meant for users. The CLI prints them as one line and exits with code 2."""
+
+from __future__ import annotations
+
+
+class BenchmarkError(Exception):
+    """Base of every error that is the user's to fix; the message says where and what to do."""
+
+
+class RecordError(BenchmarkError, ValueError):
+    """A record or file is malformed."""
+
+
+class MissingDataError(BenchmarkError, FileNotFoundError):
+    """A data file or video is not where it was looked for."""
+
+
+class UsageError(BenchmarkError):
+    """Bad usage: an unknown task, model or option value."""

@@ -1,0 +1,33 @@
+"""Loading a registered task's samples: the registry names the source, `benchmark.data` reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmark.data import Loaded, load_source
+from benchmark.registry import TaskSpec, load_registry
+
+
+def load_task(
+    task: str | TaskSpec,
+    *,
+    data_root: str | Path | None = None,
+    video_root: str | Path | None = None,
+    seed: int = 0,
+    limit: int | None = None,
+    path: str | Path | None = None,
+) -> Loaded:
+    """Samples of one task (the first `limit` of them when given); `path` reads a file of your
+    own in the task's source format instead of the released one."""
+    spec = task if isinstance(task, TaskSpec) else load_registry().resolve([task])[0]
+    loaded = load_source(
+        spec.source,
+        task=spec.name,
+        data_root_dir=data_root,
+        video_root_dir=video_root,
+        seed=seed,
+        **(spec.option_dict | ({"path": path} if path is not None else {})),
+    )
+    if limit is not None:
+        loaded.samples = loaded.samples[:limit]
+    return loaded
