@@ -305,3 +305,30 @@ def test_a_file_of_your_own_in_a_source_format(tmp_path):
     assert len(load_source("human_ravtg", data_root_dir=tmp_path, path=path).samples) == 2
     with pytest.raises(MissingDataError, match=r"nope\.json: file not found"):
         load_source("human_ravtg", path=tmp_path / "nope.json")
+
+
+def write_tiny_video(path, seconds=2.0, fps=10):
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        for i in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((32, 32, 3), i * 10 % 255, np.uint8), format="rgb24"
+            )
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+
+
+def test_durations_missing_from_the_file_are_read_from_the_videos(tmp_path):
+    root = write_clone_layout(tmp_path / "data")
+    videos = tmp_path / "videos" / "nested"
+    videos.mkdir(parents=True)
+    write_tiny_video(videos / "v_aaa.mp4", seconds=2.0)
+    loaded = load_source("hi_tvgbench", data_root_dir=root, video_root_dir=tmp_path / "videos")
+    by_video = {s.video.path: s.duration for s in loaded.samples}
+    assert by_video["v_aaa.mp4"] == pytest.approx(2.0, abs=0.15)
+    assert by_video["v_bbb.mp4"] == 20.0  # from the file
+    assert all(s.duration is not None for s in loaded.samples)
