@@ -99,6 +99,7 @@ def _dump(parser: argparse.ArgumentParser) -> Handler:
     _data_options(parser)
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N samples")
     parser.add_argument("--seed", type=int, default=0, help="seed of built splits (default: 0)")
+    parser.add_argument("--split", choices=("test", "train"), help="split of the synthetic tasks")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
     def handler(args: argparse.Namespace) -> int:
@@ -118,6 +119,7 @@ def _dump(parser: argparse.ArgumentParser) -> Handler:
             video_root=args.video_root,
             seed=args.seed,
             limit=args.limit,
+            split=args.split,
         )
         for line in loaded.report.lines():
             print(line, file=sys.stderr)
@@ -134,13 +136,55 @@ def _dump(parser: argparse.ArgumentParser) -> Handler:
     return handler
 
 
+@_command("data", "make data: the synthetic split (and, later, UVQA-/HI-VTG-style splits)")
+def _data(parser: argparse.ArgumentParser) -> Handler:
+    sub = parser.add_subparsers(dest="data_command", metavar="WHAT", required=True)
+    synth = sub.add_parser(
+        "synth",
+        help="render the synthetic split (videos, exact scene graphs, annotations)",
+        description="Render the synthetic split: videos, exact scene graphs and the annotations "
+        "of synth_qa, synth_uvqa, synth_hivtg and synth_ss (test and train).",
+    )
+    synth.add_argument(
+        "--out", metavar="DIR", help="where to write it (default: the cache the tasks use)"
+    )
+    synth.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    synth.add_argument("--videos", type=int, metavar="N", help="videos per split (default: 48)")
+    synth.add_argument("--preview", metavar="VIDEO_ID", help="write a contact sheet of this video")
+    synth.add_argument("--preview-out", metavar="PNG", help="where to write the contact sheet")
+
+    def handler(args: argparse.Namespace) -> int:
+        import json
+        from pathlib import Path
+
+        from benchmark.synth.split import DEFAULT_VIDEOS, ensure_split
+
+        root = ensure_split(args.out, seed=args.seed, videos=args.videos or DEFAULT_VIDEOS)
+        manifest = json.loads((root / "manifest.json").read_text())
+        print(f"synthetic split in {root}")
+        for task, counts in manifest["samples"].items():
+            print(f"  {task:<12} " + ", ".join(f"{split} {n}" for split, n in counts.items()))
+        if args.preview:
+            from benchmark.synth.preview import contact_sheet
+            from benchmark.synth.world import SceneGraph
+
+            scene = root / "scenes" / f"{args.preview}.json"
+            if not scene.is_file():
+                raise UsageError(f"no video {args.preview!r} in {root} (see {root / 'scenes'})")
+            graph = SceneGraph.from_json(json.loads(scene.read_text()))
+            out = Path(args.preview_out or f"{args.preview}.png")
+            print(f"contact sheet: {contact_sheet(graph, out)}")
+        return EXIT_OK
+
+    return handler
+
+
 for _name, _help, _issue in (
     ("run", "evaluate a model: generate, score, aggregate (resumable)", "runner"),
     ("score", "(re)score a run directory with a judge", "runner"),
     ("compare", "paired metrics of an aligned run against its base run", "runner"),
     ("validate", "check a submission and recompute its metrics", "leaderboard"),
     ("leaderboard", "build the static leaderboard site", "leaderboard"),
-    ("data", "build UVQA-style and HI-VTG-style splits; render the synthetic split", "data"),
     ("train", "run a baseline training recipe", "baselines"),
 ):
     _command(_name, _help)(_not_yet(_name, f"coming with the {_issue} work"))

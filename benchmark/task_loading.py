@@ -16,9 +16,11 @@ def load_task(
     seed: int = 0,
     limit: int | None = None,
     path: str | Path | None = None,
+    split: str | None = None,
 ) -> Loaded:
     """Samples of one task (the first `limit` of them when given); `path` reads a file of your
-    own in the task's source format instead of the released one."""
+    own in the task's source format instead of the released one; `split` picks the train or test
+    split of a task that has both (the synthetic ones)."""
     spec = task if isinstance(task, TaskSpec) else load_registry().resolve([task])[0]
     loaded = load_source(
         spec.source,
@@ -26,7 +28,11 @@ def load_task(
         data_root_dir=data_root,
         video_root_dir=video_root,
         seed=seed,
-        **(spec.option_dict | ({"path": path} if path is not None else {})),
+        **(
+            spec.option_dict
+            | ({"path": path} if path is not None else {})
+            | ({"split": split} if split is not None else {})
+        ),
     )
     if limit is not None:
         loaded.samples = loaded.samples[:limit]

@@ -9,7 +9,7 @@ sha256 goes into run.json).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmark.data import sources as src
@@ -50,6 +50,8 @@ class Recipe:
     files: tuple[SourceFile, ...]
     build: Build
     how: str  # one line for `refusal-bench tasks`
+    #: where the videos are when the user names no video root: (seed, options) -> folder
+    video_root: Callable[..., Path] | None = None
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Loaded:
     report: LoadReport
     files: list[Path] = field(default_factory=list)
     how: str = ""
+    video_root: Path | None = None  # where sample video paths resolve
 
 
 def _first_file(read: Callable[..., list[Sample]], **fixed) -> Build:
@@ -85,6 +88,24 @@ def _charades_sta(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
         read_charades_durations(locate(csv, path.parent)) if is_present(csv, path.parent) else None
     )
     return load_charades_sta(path, task=task, report=report, durations=durations)
+
+
+def _synthetic(synth_task: str) -> Build:
+    def build(paths, *, task, report, seed, split="test", videos=None, root=None, **options):
+        from benchmark.synth.split import load_split_samples
+
+        samples = load_split_samples(
+            _synthetic_root(seed, root=root, videos=videos), synth_task, split
+        )
+        return samples if task == synth_task else [replace(s, task=task) for s in samples]
+
+    return build
+
+
+def _synthetic_root(seed: int, *, root=None, videos=None, **options) -> Path:
+    from benchmark.synth.split import DEFAULT_VIDEOS, ensure_split
+
+    return ensure_split(root, seed=seed, videos=int(videos or DEFAULT_VIDEOS))
 
 
 SOURCES: dict[str, tuple[Recipe, ...]] = {
@@ -138,6 +159,18 @@ SOURCES: dict[str, tuple[Recipe, ...]] = {
             "answerable counterpart supplied by the user",
         ),
     ),
+    # The synthetic split: generated here, exact labels, no download (built on first use).
+    **{
+        task: (
+            Recipe(
+                (),
+                _synthetic(task),
+                "synthetic split (generated and cached on first use)",
+                video_root=_synthetic_root,
+            ),
+        )
+        for task in ("synth_qa", "synth_uvqa", "synth_hivtg", "synth_ss")
+    },
     # The plain sets as released, for analysis and for building other splits.
     "ratsg_charades": (
         Recipe(
@@ -213,9 +246,11 @@ def load_source(
     report = LoadReport(source)
     samples = recipe.build(paths, task=task or source, report=report, seed=seed, **options)
     videos = video_root(video_root_dir)
+    if videos is None and recipe.video_root is not None:
+        videos = recipe.video_root(seed, **options)
     if videos is not None:
         _fill_durations(samples, VideoIndex(videos), report)
-    return Loaded(samples=samples, report=report, files=paths, how=recipe.how)
+    return Loaded(samples=samples, report=report, files=paths, how=recipe.how, video_root=videos)
 
 
 def _fill_durations(samples: list[Sample], index: VideoIndex, report: LoadReport) -> None:
