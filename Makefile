@@ -10,9 +10,15 @@ TORCH ?= torch==2.13.0
 
 .PHONY: demo test lint format clean
 
-demo: $(VENV)/.installed-core  ## evaluate a model on the synthetic split and build the site
-	$(BIN)/refusal-bench --version
-	$(BIN)/refusal-bench --help
+DEMO ?= demo
+
+demo: $(VENV)/.installed-demo  ## evaluate the reference models on the synthetic split
+	$(BIN)/refusal-bench data synth
+	$(BIN)/refusal-bench run --model always-answer --tasks synth --output $(DEMO)/always-answer --no-progress
+	$(BIN)/refusal-bench run --model always-refuse --tasks synth --output $(DEMO)/always-refuse --no-progress
+	$(BIN)/refusal-bench run --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/random --no-progress
+	$(BIN)/refusal-bench compare $(DEMO)/random --base $(DEMO)/always-answer
+	@echo "run directories (run.json, samples/*.jsonl, results.json) are in $(DEMO)/"
 
 test: $(VENV)/.installed-dev  ## lint and run the test suite
 	$(BIN)/ruff check .
@@ -30,11 +36,13 @@ format: $(VENV)/.installed-dev
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed-core: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e .
+$(VENV)/.installed-demo: pyproject.toml | $(VENV)/bin/python
+	$(PIP) "$(TORCH)"
+	$(PIP) -e ".[sbert]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PIP) "$(TORCH)"
 	$(PIP) -e ".[dev]"
 	touch $@
 

@@ -136,6 +136,180 @@ def _dump(parser: argparse.ArgumentParser) -> Handler:
     return handler
 
 
+@_command("run", "evaluate a model on tasks: generate, score, aggregate (resumable)")
+def _run(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument(
+        "--model",
+        required=True,
+        help="model name (always-answer, always-refuse, random, replay, ...)",
+    )
+    parser.add_argument(
+        "--model-args", metavar="K=V,...", help="model arguments, e.g. path=preds.jsonl"
+    )
+    parser.add_argument(
+        "--tasks",
+        required=True,
+        help="comma-separated tasks and groups (see `refusal-bench tasks`)",
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="only the first N samples of each task"
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="run directory (default: runs/<model>); reused to resume",
+    )
+    parser.add_argument(
+        "--judge", default="rules", help="rules (default, offline) or openai:<model>"
+    )
+    parser.add_argument(
+        "--sbert",
+        default="all-MiniLM-L6-v2",
+        help="SBERT model for similarity scores, or 'none' (default: %(default)s)",
+    )
+    _data_options(parser)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed for models, built splits and bootstrap (default: 0)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, metavar="N", help="requests per model call (default: the model's)"
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples (default: 1000)",
+    )
+    parser.add_argument(
+        "--max-failure-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="exit 1 when generation errors + judge failures exceed this share of a task "
+        "(default: 0)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    def handler(args: argparse.Namespace) -> int:
+        from pathlib import Path
+
+        from benchmark.models import parse_model_args
+        from benchmark.runner import RunConfig, results_table, run
+
+        output = Path(args.output or Path("runs") / args.model)
+        config = RunConfig(
+            model=args.model,
+            model_args=parse_model_args(args.model_args),
+            tasks=args.tasks,
+            output=output,
+            limit=args.limit,
+            judge=args.judge,
+            sbert=args.sbert,
+            data_root=args.data_root,
+            video_root=args.video_root,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            bootstrap=args.bootstrap,
+            max_failure_rate=args.max_failure_rate,
+            progress=not args.no_progress,
+        )
+        outcome = run(config)
+        print(results_table(outcome.results))
+        problems = sum(
+            t["failures"] + t.get("errors", 0) for t in outcome.results["tasks"].values()
+        )
+        status = f"with {problems} failed samples (see the run files)" if outcome.failed else "ok"
+        print(
+            f"\nrun {status}: {outcome.output}/results.json, samples in {outcome.output}/samples/"
+        )
+        return EXIT_FAILED if outcome.failed else EXIT_OK
+
+    return handler
+
+
+@_command("score", "judge the responses of a run with another judge and rebuild its results")
+def _score(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("run", metavar="RUN", help="run directory")
+    parser.add_argument("--judge", default="rules", help="rules (default) or openai:<model>")
+    parser.add_argument("--sbert", default="all-MiniLM-L6-v2", help="SBERT model, or 'none'")
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    def handler(args: argparse.Namespace) -> int:
+        from benchmark.runner import results_table, score_run
+
+        outcome = score_run(
+            args.run,
+            judge=args.judge,
+            sbert=args.sbert,
+            bootstrap=args.bootstrap,
+            progress=not args.no_progress,
+        )
+        print(results_table(outcome.results))
+        return EXIT_FAILED if outcome.failed else EXIT_OK
+
+    return handler
+
+
+@_command("compare", "paired metrics of a run against a base run on the samples both share")
+def _compare(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("run", metavar="RUN", help="run directory (the aligned model)")
+    parser.add_argument(
+        "--base", required=True, metavar="BASE_RUN", help="run directory of the base model"
+    )
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="also write the comparison as JSON here"
+    )
+
+    def handler(args: argparse.Namespace) -> int:
+        from pathlib import Path
+
+        from benchmark.compare import compare_runs, comparison_table
+        from benchmark.records import write_json
+
+        comparison = compare_runs(
+            Path(args.run), Path(args.base), n_resamples=args.bootstrap, seed=args.seed
+        )
+        print(comparison_table(comparison))
+        if args.output:
+            write_json(args.output, comparison)
+        return EXIT_OK
+
+    return handler
+
+
+@_command(
+    "lm-eval", "run lm-eval's own command line with refusal-bench models (rb-<name>) and tasks"
+)
+def _lm_eval(parser: argparse.ArgumentParser) -> Handler:
+    parser.set_defaults(takes_any_arguments=True)
+    parser.epilog = (
+        "Example: refusal-bench lm-eval run --model rb-always-answer --tasks synth_hivtg --limit 20"
+    )
+
+    def handler(args: argparse.Namespace) -> int:
+        try:
+            from benchmark.lmeval import cli
+        except ImportError:
+            raise UsageError(
+                "the lm-eval bridge needs lm-eval: pip install 'refusal-bench[lmeval]'"
+            ) from None
+        return cli(args.rest)
+
+    return handler
+
+
 @_command("data", "make data: the synthetic split (and, later, UVQA-/HI-VTG-style splits)")
 def _data(parser: argparse.ArgumentParser) -> Handler:
     sub = parser.add_subparsers(dest="data_command", metavar="WHAT", required=True)
@@ -180,9 +354,6 @@ def _data(parser: argparse.ArgumentParser) -> Handler:
 
 
 for _name, _help, _issue in (
-    ("run", "evaluate a model: generate, score, aggregate (resumable)", "runner"),
-    ("score", "(re)score a run directory with a judge", "runner"),
-    ("compare", "paired metrics of an aligned run against its base run", "runner"),
     ("validate", "check a submission and recompute its metrics", "leaderboard"),
     ("leaderboard", "build the static leaderboard site", "leaderboard"),
     ("train", "run a baseline training recipe", "baselines"),
@@ -207,9 +378,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["lm-eval"]:  # everything after it belongs to lm-eval's own parser
+        args = argparse.Namespace(command="lm-eval", rest=argv[1:])
+        args.handler = _COMMANDS["lm-eval"][1](argparse.ArgumentParser())
+        return _dispatch(args)
     args, unknown = parser.parse_known_args(argv)  # exits 2 with a usage line on bad usage
     if unknown and not getattr(args, "takes_any_arguments", False):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return args.handler(args)
     except BenchmarkError as exc:

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from benchmark.prompts import render_prompt
-from benchmark.records import Sample, from_dict, to_dict
+from benchmark.records import Judgment, Response, Sample, from_dict, to_dict
 
 
 def load_dataset(task: str, source: str | None = None, **options: Any):
@@ -67,3 +67,72 @@ def doc_to_visual(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The video reference (with the sample id, so replayed predictions can be matched)."""
     sample = doc_sample(doc)
     return [{"sample_id": sample.id, "task": sample.task, "video": to_dict(sample.video)}]
+
+
+# --- scoring: the same judge and metric code as `refusal-bench run` ----------------------------
+
+GROUNDING_METRICS = (
+    "f1_rel",
+    "f1_irrel",
+    "f1_avg",
+    "miou",
+    "r@0.3",
+    "r@0.5",
+    "r@0.7",
+    "rt_iou",
+    "sbert",
+)
+QA_METRICS = (
+    "s_acc",
+    "answer_acc",
+    "over_refusal",
+    "refusal_rate",
+    "right_reason_refusal",
+    "acc",
+    "refr",
+    "s_trust",
+)
+_JUDGE = None
+
+
+def judge():
+    """The rules judge, with SBERT when sentence-transformers is installed (set
+    REFUSAL_BENCH_SBERT=none to judge without it, or to another SBERT model)."""
+    global _JUDGE
+    if _JUDGE is None:
+        import importlib.util
+        import os
+
+        from benchmark.scorers import DEFAULT_SBERT, load_judge
+
+        default = DEFAULT_SBERT if importlib.util.find_spec("sentence_transformers") else "none"
+        _JUDGE = load_judge("rules", sbert=os.environ.get("REFUSAL_BENCH_SBERT", default))
+    return _JUDGE
+
+
+def process_results(doc: dict[str, Any], results: list[str]) -> dict[str, Any]:
+    """Judge one response; every metric of the family receives the (sample, judgment) pair and
+    its aggregation computes the metric over all of them with `summarize_task`."""
+    sample = doc_sample(doc)
+    (judgment,) = judge().judge([(sample, Response(sample.id, "lm-eval", text=results[0]))])
+    item = (doc["sample"], json.dumps(to_dict(judgment)))
+    names = GROUNDING_METRICS if sample.is_grounding else QA_METRICS
+    return {name: item for name in names}
+
+
+def _aggregation(metric: str):
+    def aggregate(items: list[tuple[str, str]]) -> float:
+        from benchmark.metrics.summary import summarize_task
+
+        samples = [from_dict(Sample, json.loads(s)) for s, _ in items]
+        judgments = [from_dict(Judgment, json.loads(j)) for _, j in items]
+        value = summarize_task(samples, judgments, judge=judge().name, n_resamples=0)["metrics"][
+            metric
+        ]
+        return float("nan") if value is None else value
+
+    aggregate.__name__ = f"aggregate_{metric}"
+    return aggregate
+
+
+AGGREGATIONS = {name: _aggregation(name) for name in GROUNDING_METRICS + QA_METRICS}

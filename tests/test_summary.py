@@ -337,3 +337,15 @@ def test_grounding_is_scored_against_the_best_matching_window():
         [sample], [judged(sample, "relevant", span=(40.0, 50.0))], judge="rules", n_resamples=0
     )
     assert result["metrics"]["miou"] == 1.0
+
+
+def test_rt_iou_is_null_without_gold_categories():
+    samples = [vtg_sample(0, "relevant"), vtg_sample(1, "irrelevant", difficulty="shuffled")]
+    result = summarize_task(
+        samples,
+        [judged(samples[0], "relevant", span=(10, 20)), judged(samples[1], "irrelevant")],
+        judge="rules",
+        n_resamples=0,
+    )
+    assert result["metrics"]["rt_iou"] is None
+    assert "Simply-Shuffled" in result["breakdowns"]["null_reasons"]["rt_iou"]

@@ -168,8 +168,8 @@ def _grounding(scored):
     reasons: dict[str, str] = {}
     tn_items = [j for smp, j in scored if smp.kind == "irrelevant" and j.verdict == "irrelevant"]
     for key, field, label in (
-        ("sbert", "sbert", "an SBERT score"),
-        ("llm_score", "consistency", "an LLM score"),
+        ("sbert", "sbert", "SBERT score"),
+        ("llm_score", "consistency", "LLM score"),
     ):
         lacking = sum(getattr(j, field) is None for j in tn_items)
         if lacking:  # a partial average would be silently wrong: report the metric as null
@@ -177,6 +177,10 @@ def _grounding(scored):
             reasons[key] = reasons[f"{key}_tn"] = (
                 f"{lacking} of {len(tn_items)} true-negative items have no {label} from the judge"
             )
+    gold_irrelevant = [smp for smp, _ in scored if smp.kind == "irrelevant"]
+    if gold_irrelevant and not any(smp.categories for smp in gold_irrelevant):
+        statistics["rt_iou"] = _undefined
+        reasons["rt_iou"] = "no gold mismatch categories on these items (e.g. Simply-Shuffled)"
     breakdowns = {
         "confusion": {k: int(sum(columns.get(k, []))) for k in ("tp", "fn", "fp", "tn")},
         "difficulty": _difficulty_breakdown(scored),

@@ -1,0 +1,163 @@
+"""`refusal-bench compare RUN --base BASE`: one run against another on the samples both share.
+
+For every task the two runs have in common: the UVQA paired scores of the run (as the aligned
+model) against the base (S_ex-ref, S_permis, S_disc, QA tasks only), and the difference of every
+metric, run − base, with a paired video-level bootstrap interval. Runs of different task versions,
+data or judges are not compared: the message says which.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import UsageError
+from benchmark.metrics.bootstrap import paired_bootstrap
+from benchmark.metrics.summary import (
+    grounding_columns,
+    grounding_statistics,
+    paired_qa_summary,
+    qa_columns,
+    qa_statistics,
+    summarize_task,
+)
+from benchmark.records import Judgment, Sample, read_json, read_run_file
+from benchmark.runner import samples_digest
+from benchmark.task_loading import load_task
+
+
+def compare_runs(
+    run_dir: Path, base_dir: Path, *, n_resamples: int = 1000, seed: int = 0
+) -> dict[str, Any]:
+    run_info, base_info = _info(run_dir), _info(base_dir)
+    run_results, base_results = _results(run_dir), _results(base_dir)
+    shared = [t for t in run_results["tasks"] if t in base_results["tasks"]]
+    if not shared:
+        raise UsageError(f"{run_dir} and {base_dir} have no task in common")
+    out: dict[str, Any] = {"run": str(run_dir), "base": str(base_dir), "tasks": {}}
+    for task in shared:
+        run_task, base_task = run_info["tasks"][task], base_info["tasks"][task]
+        if run_task["version"] != base_task["version"]:
+            raise UsageError(
+                f"task {task}: version {run_task['version']} in {run_dir} but "
+                f"{base_task['version']} "
+                f"in {base_dir}; compare runs of the same task version"
+            )
+        if run_task["samples_sha256"] != base_task["samples_sha256"]:
+            raise UsageError(
+                f"task {task}: the two runs were evaluated on different data "
+                "(samples sha256 differ)"
+            )
+        judge, base_judge = (
+            run_results["tasks"][task]["judge"],
+            base_results["tasks"][task]["judge"],
+        )
+        if judge != base_judge:
+            raise UsageError(
+                f"task {task}: judged by {judge!r} in {run_dir} but {base_judge!r} in {base_dir}; "
+                "re-score one of them with the other's judge (refusal-bench score)"
+            )
+        samples = _samples(task, run_info, run_task)
+        out["tasks"][task] = compare_task(
+            samples,
+            _judgments(run_dir, task, judge),
+            _judgments(base_dir, task, judge),
+            family=run_task["family"],
+            n_resamples=n_resamples,
+            seed=seed,
+        )
+    return out
+
+
+def compare_task(
+    samples: list[Sample],
+    run: dict[str, Judgment],
+    base: dict[str, Judgment],
+    *,
+    family: str,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Paired scores and metric differences (run − base) over the samples judged ok in both."""
+    both = [s for s in samples if s.id in run and s.id in base and run[s.id].ok and base[s.id].ok]
+    columns = grounding_columns if family == "grounding" else qa_columns
+    statistics = grounding_statistics() if family == "grounding" else qa_statistics()
+    run_cols = columns([(s, run[s.id]) for s in both])
+    base_cols = columns([(s, base[s.id]) for s in both])
+    clusters = [s.video.path for s in both]
+    # a metric undefined for either run (e.g. no SBERT scores) has no difference either
+    defined = [
+        {
+            k
+            for k, v in summarize_task(both, judgments, judge="", n_resamples=0)["metrics"].items()
+            if v is not None
+        }
+        for judgments in (run, base)
+    ]
+    differences = {}
+    for name, statistic in statistics.items():
+        if name not in defined[0] & defined[1]:
+            continue
+        interval = paired_bootstrap(
+            run_cols, base_cols, clusters, statistic, n_resamples=n_resamples, seed=seed
+        )
+        if math.isfinite(interval.estimate):
+            differences[name] = {"difference": interval.estimate, "ci": interval.as_list()}
+    entry: dict[str, Any] = {"n_shared": len(both), "differences": differences}
+    if family == "qa":
+        entry["paired"] = paired_qa_summary(both, base, run, n_resamples=n_resamples, seed=seed)
+    return entry
+
+
+def comparison_table(comparison: dict[str, Any]) -> str:
+    lines = [f"{comparison['run']}  vs  base {comparison['base']}"]
+    for task, entry in comparison["tasks"].items():
+        lines.append(f"{task}  (shared samples: {entry['n_shared']})")
+        paired = entry.get("paired")
+        if paired:
+            for name, value in paired["metrics"].items():
+                low, high = paired["ci"].get(name, [None, None])
+                shown = "—" if value is None else f"{value:.3f}"
+                interval = f"[{low:.3f}, {high:.3f}]" if low is not None else ""
+                lines.append(f"  {name:<22} {shown:>8}   {interval}")
+        for name, diff in entry["differences"].items():
+            low, high = diff["ci"]
+            interval = f"[{low:+.3f}, {high:+.3f}]" if low is not None else ""
+            lines.append(f"  Δ {name:<20} {diff['difference']:>+8.3f}   {interval}")
+    return "\n".join(lines)
+
+
+def _info(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / "run.json"
+    if not path.is_file():
+        raise UsageError(f"{run_dir} is not a run directory (no run.json)")
+    return read_json(path)
+
+
+def _results(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / "results.json"
+    if not path.is_file():
+        raise UsageError(
+            f"{run_dir} has no results.json: finish the run first (re-run its command)"
+        )
+    return read_json(path)
+
+
+def _samples(task: str, info: dict[str, Any], provenance: dict[str, Any]) -> list[Sample]:
+    loaded = load_task(
+        task, data_root=info.get("data_root"), seed=info.get("seed", 0), limit=info.get("limit")
+    )
+    if samples_digest(loaded.samples) != provenance["samples_sha256"]:
+        raise UsageError(
+            f"task {task}: the data found now differ from the data the runs were evaluated on"
+        )
+    return loaded.samples
+
+
+def _judgments(run_dir: Path, task: str, judge: str) -> dict[str, Judgment]:
+    path = Path(run_dir) / "samples" / f"{task}.jsonl"
+    if not path.is_file():
+        raise UsageError(f"{path} not found")
+    _, judgments = read_run_file(path)
+    return {j.sample_id: j for j in judgments if j.judge == judge}

@@ -1,0 +1,51 @@
+"""The model interface: a batch of requests in, one text per request out.
+
+A model never sees gold labels: a `Request` carries the prompt, the question and where the video
+is, nothing else. The runner never looks inside a model; adding one means subclassing `Model`
+and registering it in `benchmark.models.MODELS`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from benchmark.prompts import Prompt
+from benchmark.records import VideoRef
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a model is asked for one sample."""
+
+    sample_id: str
+    task: str
+    family: str  # "grounding" | "qa"
+    question: str
+    prompt: Prompt
+    video: VideoRef
+    duration: float | None = None  # seconds, when known (a property of the video, not a label)
+    frames: Any = None  # sampled frames with their timestamps, for models that need them
+
+
+class Model(ABC):
+    """A model under evaluation.
+
+    Subclasses set `name` (what run.json records) and `needs_frames` (whether the runner must
+    decode the video for it), and implement `generate`. An exception from `generate` fails the
+    batch; the runner then retries its requests one by one and records the error of each request
+    that still fails, so one bad sample never stops a run.
+    """
+
+    name: str = "model"
+    needs_frames: bool = False
+    batch_size: int = 8
+
+    @abstractmethod
+    def generate(self, requests: list[Request]) -> list[str]:
+        """One output text per request, in order."""
+
+    def describe(self) -> dict[str, Any]:
+        """Provenance recorded in run.json (model id, revision, settings)."""
+        return {"name": self.name}

@@ -1,0 +1,396 @@
+"""`refusal-bench run`: generate → score → aggregate, over files, resumable.
+
+A run directory holds
+
+    run.json               config and provenance (package version and git sha, model, judge,
+                           prompt versions, seeds, each task's version and data sha256)
+    samples/<task>.jsonl   append-only: one line per response, one per judgment
+    results.json           metrics per task with counts and confidence intervals
+
+The per-sample lines are the source of truth; results.json is derived and rebuilt at the end of
+every run. Each batch's lines are flushed and fsynced before the next batch starts, so a run
+killed at any point (SIGKILL included) and started again with the same command redoes only what
+has no complete line yet: no sample is lost or done twice, and the results equal those of an
+uninterrupted run. A sample whose generation failed is retried when the run is resumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+import benchmark
+from benchmark.errors import UsageError
+from benchmark.metrics.summary import summarize_task
+from benchmark.models import Model, Request, load_model
+from benchmark.prompts import PROMPTS, prompt_version, render_prompt
+from benchmark.records import (
+    Judgment,
+    Response,
+    Sample,
+    append_records,
+    read_json,
+    read_run_file,
+    to_dict,
+    write_json,
+)
+from benchmark.registry import TaskSpec, load_registry
+from benchmark.scorers import DEFAULT_SBERT, Judge, load_judge
+from benchmark.task_loading import load_task
+
+#: Metrics shown in the printed table, per family (results.json has them all).
+HEADLINE = {
+    "grounding": ("f1_rel", "f1_irrel", "f1_avg", "miou", "r@0.5", "rt_iou", "sbert"),
+    "qa": (
+        "s_acc",
+        "answer_acc",
+        "over_refusal",
+        "refusal_rate",
+        "right_reason_refusal",
+        "s_trust",
+    ),
+}
+
+
+@dataclass
+class RunConfig:
+    model: str
+    tasks: str
+    output: Path
+    model_args: dict[str, str] = field(default_factory=dict)
+    limit: int | None = None
+    judge: str = "rules"
+    sbert: str | None = DEFAULT_SBERT
+    data_root: str | None = None
+    video_root: str | None = None
+    seed: int = 0
+    batch_size: int | None = None
+    bootstrap: int = 1000
+    max_failure_rate: float = 0.0
+    progress: bool = True
+    generate: bool = True  # False: only score the responses already in the run directory
+
+
+@dataclass
+class RunOutcome:
+    results: dict[str, Any]
+    output: Path
+    failed: bool  # generation errors or judge failures above the allowed rate
+
+
+def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = None) -> RunOutcome:
+    """Evaluate a model on tasks into `config.output` (resuming what is already there)."""
+    output = Path(config.output)
+    specs = load_registry().resolve(config.tasks)
+    if model is None and config.generate:
+        model = load_model(config.model, config.model_args)
+    info = _start_run_json(config, output, model)
+    judge = judge or load_judge(config.judge, sbert=config.sbert)
+    info["judge"] = judge.describe()
+    write_json(output / "run.json", info)
+
+    results: dict[str, Any] = {"tasks": {}}
+    failed = False
+    for spec in specs:
+        loaded = load_task(
+            spec,
+            data_root=config.data_root,
+            video_root=config.video_root,
+            seed=config.seed,
+            limit=config.limit,
+        )
+        samples = loaded.samples
+        info["tasks"][spec.name] = _task_provenance(spec, loaded, samples)
+        write_json(output / "run.json", info)
+        path = output / "samples" / f"{spec.name}.jsonl"
+        responses = (
+            _generate(model, spec, samples, path, config)
+            if config.generate
+            else _latest_responses(path)
+        )
+        judgments = _score(judge, spec, samples, responses, path, config)
+        summary = summarize_task(
+            samples, judgments, judge=judge.name, n_resamples=config.bootstrap, seed=config.seed
+        )
+        errors = sum(1 for s in samples if s.id in responses and not responses[s.id].ok)
+        summary["errors"] = errors
+        summary["version"] = spec.version
+        summary["family"] = spec.family
+        results["tasks"][spec.name] = summary
+        rate = (summary["failures"] + errors) / max(len(samples), 1)
+        failed |= rate > config.max_failure_rate
+    results["model"] = info["model"]["name"]
+    results["judge"] = judge.name
+    write_json(output / "results.json", results)
+    info["status"] = "complete"
+    info["finished"] = _now()
+    write_json(output / "run.json", info)
+    return RunOutcome(results=results, output=output, failed=failed)
+
+
+# --- generation --------------------------------------------------------------------------------
+
+
+def score_run(
+    output: Path,
+    *,
+    judge: str = "rules",
+    sbert: str | None = DEFAULT_SBERT,
+    bootstrap: int = 1000,
+    progress: bool = True,
+) -> RunOutcome:
+    """Judge the responses of an existing run with another judge (nothing is generated) and
+    rebuild its results.json for that judge."""
+    path = Path(output) / "run.json"
+    if not path.is_file():
+        raise UsageError(f"{output} is not a run directory (no run.json)")
+    info = read_json(path)
+    config = RunConfig(
+        model=info["model"]["registry_name"],
+        model_args=info["model"]["args"],
+        tasks=",".join(info["tasks"]),
+        output=Path(output),
+        limit=info.get("limit"),
+        judge=judge,
+        sbert=sbert,
+        data_root=info.get("data_root"),
+        video_root=info.get("video_root"),
+        seed=info.get("seed", 0),
+        bootstrap=bootstrap,
+        progress=progress,
+        generate=False,
+    )
+    return run(config)
+
+
+def _generate(
+    model: Model, spec: TaskSpec, samples: list[Sample], path: Path, config: RunConfig
+) -> dict[str, Response]:
+    done = _latest_responses(path)
+    todo = [s for s in samples if s.id not in done or not done[s.id].ok]
+    size = max(1, config.batch_size or model.batch_size)
+    with tqdm(
+        total=len(todo), desc=f"{spec.name}: generate", unit="sample", disable=not config.progress
+    ) as bar:
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            new = _generate_batch(model, spec, batch)
+            append_records(path, new)
+            done.update((r.sample_id, r) for r in new)
+            bar.update(len(batch))
+    return done
+
+
+def _generate_batch(model: Model, spec: TaskSpec, batch: list[Sample]) -> list[Response]:
+    requests = [_request(spec, s) for s in batch]
+    started = time.perf_counter()
+    try:
+        texts = model.generate(requests)
+        if len(texts) != len(requests):
+            raise RuntimeError(f"model returned {len(texts)} outputs for {len(requests)} requests")
+        latency = (time.perf_counter() - started) / len(batch)
+        return [
+            Response(s.id, model.name, text=t, latency_s=latency)
+            for s, t in zip(batch, texts, strict=True)
+        ]
+    except Exception as exc:
+        if len(batch) == 1:  # recorded in the run file, counted in the results, retried on resume
+            return [Response(batch[0].id, model.name, error=f"{type(exc).__name__}: {exc}")]
+        return [r for s in batch for r in _generate_batch(model, spec, [s])]
+
+
+def _request(spec: TaskSpec, sample: Sample) -> Request:
+    return Request(
+        sample_id=sample.id,
+        task=spec.name,
+        family=spec.family,
+        question=sample.question,
+        prompt=render_prompt(sample.question, spec.family),
+        video=sample.video,
+        duration=sample.duration,
+    )
+
+
+def _latest_responses(path: Path) -> dict[str, Response]:
+    if not path.exists():
+        return {}
+    responses, _ = read_run_file(path)
+    return {r.sample_id: r for r in responses}
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def _score(
+    judge: Judge,
+    spec: TaskSpec,
+    samples: list[Sample],
+    responses: dict[str, Response],
+    path: Path,
+    config: RunConfig,
+) -> dict[str, Judgment]:
+    _, judgments = read_run_file(path) if path.exists() else ([], [])
+    done = {j.sample_id: j for j in judgments if j.judge == judge.name}
+    todo = [s for s in samples if s.id not in done and s.id in responses and responses[s.id].ok]
+    size = max(1, judge.batch_size)
+    with tqdm(
+        total=len(todo), desc=f"{spec.name}: score", unit="sample", disable=not config.progress
+    ) as bar:
+        for start in range(0, len(todo), size):
+            batch = [(s, responses[s.id]) for s in todo[start : start + size]]
+            new = _judge_batch(judge, batch)
+            append_records(path, new)
+            done.update((j.sample_id, j) for j in new)
+            bar.update(len(batch))
+    return done
+
+
+def _judge_batch(judge: Judge, batch: list[tuple[Sample, Response]]) -> list[Judgment]:
+    try:
+        return judge.judge(batch)
+    except Exception as exc:
+        if len(batch) > 1:
+            return [j for item in batch for j in _judge_batch(judge, [item])]
+        return [
+            Judgment(
+                sample_id=batch[0][0].id,
+                judge=judge.name,
+                status="parse_error",
+                error=f"{type(exc).__name__}: {exc}",
+                prompt_version=judge.prompt_version,
+            )
+        ]
+
+
+# --- run.json ----------------------------------------------------------------------------------
+
+
+def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dict[str, Any]:
+    previous = output / "run.json"
+    if previous.exists():
+        info = read_json(previous)
+        same = (
+            info.get("model", {}).get("registry_name") == config.model
+            and info.get("model", {}).get("args") == config.model_args
+            and info.get("seed") == config.seed
+            and info.get("prompts") == _prompt_versions()
+        )
+        if not same:
+            raise UsageError(
+                f"{output} holds a run of a different model, model args, seed or prompt version "
+                f"({info.get('model', {}).get('registry_name')!r} "
+                f"{info.get('model', {}).get('args')}); "
+                "choose another --output, or repeat that run's settings to resume it"
+            )
+        info["status"] = "running"
+        info["resumed"] = [*info.get("resumed", []), _now()]
+        info["command"] = sys.argv
+        return info
+    if model is None:
+        raise UsageError(f"{output} is not a run directory (no run.json)")
+    described = {**model.describe(), "registry_name": config.model, "args": config.model_args}
+    return {
+        "refusal_bench": benchmark.__version__,
+        "git_sha": _git_sha(),
+        "created": _now(),
+        "status": "running",
+        "command": sys.argv,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "model": described,
+        "seed": config.seed,
+        "limit": config.limit,
+        "prompts": _prompt_versions(),
+        "frames": None,
+        "data_root": _absolute(config.data_root),
+        "video_root": _absolute(config.video_root),
+        "tasks": {},
+    }
+
+
+def samples_digest(samples: list[Sample]) -> str:
+    """sha256 of a task's samples in canonical JSON: what a run was evaluated on."""
+    digest = hashlib.sha256()
+    for sample in samples:
+        digest.update(json.dumps(to_dict(sample), sort_keys=True).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _task_provenance(spec: TaskSpec, loaded, samples: list[Sample]) -> dict[str, Any]:
+    return {
+        "version": spec.version,
+        "family": spec.family,
+        "source": loaded.how,
+        "n": len(samples),
+        "samples_sha256": samples_digest(samples),
+        "files": {str(p): _sha256(p) for p in loaded.files},
+        "load_report": loaded.report.as_dict(),
+    }
+
+
+def _prompt_versions() -> dict[str, str]:
+    return {family: prompt_version(family) for family in PROMPTS}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _git_sha() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(benchmark.__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _absolute(path: str | None) -> str | None:
+    return str(Path(path).expanduser().resolve()) if path else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- the printed table -------------------------------------------------------------------------
+
+
+def results_table(results: dict[str, Any]) -> str:
+    """A plain-text table of each task's headline metrics with 95% intervals."""
+    lines = []
+    for task, entry in results["tasks"].items():
+        metrics, ci = entry["metrics"], entry["ci"]
+        lines.append(
+            f"{task}  (n={entry['n']}, judge={entry['judge']}, failures={entry['failures']}, "
+            f"errors={entry.get('errors', 0)}, missing={entry['missing']})"
+        )
+        for name in HEADLINE[entry["family"]]:
+            value = metrics.get(name)
+            if value is None:
+                reason = entry["breakdowns"].get("null_reasons", {}).get(name, "")
+                lines.append(f"  {name:<22} {'—':>7}   {reason}")
+                continue
+            low, high = ci.get(name, [None, None])
+            interval = f"[{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+            lines.append(f"  {name:<22} {value:>7.3f}   {interval}")
+    return "\n".join(lines)
