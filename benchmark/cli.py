@@ -59,6 +59,43 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _judge_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--judge-concurrency",
+        type=int,
+        default=8,
+        metavar="N",
+        help="concurrent requests of an openai: judge (default: 8)",
+    )
+    parser.add_argument(
+        "--judge-timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="seconds per request (default: 60)",
+    )
+    parser.add_argument(
+        "--judge-retries", type=int, default=5, metavar="N", help="retries per request (default: 5)"
+    )
+    parser.add_argument(
+        "--judge-cache",
+        metavar="FILE",
+        help="SQLite cache of an openai: judge, or 'none' "
+        "(default: $REFUSAL_BENCH_CACHE/openai-cache.sqlite)",
+    )
+
+
+def _judge_kwargs(args: argparse.Namespace) -> dict:
+    if not args.judge.startswith("openai:"):
+        return {}
+    return {
+        "concurrency": args.judge_concurrency,
+        "cache": args.judge_cache,
+        "timeout": args.judge_timeout,
+        "max_retries": args.judge_retries,
+    }
+
+
 @_command("tasks", "list the registered tasks and groups, with sample counts")
 def _tasks(parser: argparse.ArgumentParser) -> Handler:
     _data_options(parser)
@@ -163,6 +200,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument(
         "--judge", default="rules", help="rules (default, offline) or openai:<model>"
     )
+    _judge_options(parser)
     parser.add_argument(
         "--sbert",
         default="all-MiniLM-L6-v2",
@@ -209,6 +247,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
             output=output,
             limit=args.limit,
             judge=args.judge,
+            judge_options=_judge_kwargs(args),
             sbert=args.sbert,
             data_root=args.data_root,
             video_root=args.video_root,
@@ -236,6 +275,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
 def _score(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("run", metavar="RUN", help="run directory")
     parser.add_argument("--judge", default="rules", help="rules (default) or openai:<model>")
+    _judge_options(parser)
     parser.add_argument("--sbert", default="all-MiniLM-L6-v2", help="SBERT model, or 'none'")
     parser.add_argument(
         "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples"
@@ -248,6 +288,7 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
         outcome = score_run(
             args.run,
             judge=args.judge,
+            judge_options=_judge_kwargs(args),
             sbert=args.sbert,
             bootstrap=args.bootstrap,
             progress=not args.no_progress,

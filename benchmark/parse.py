@@ -214,15 +214,16 @@ class GroundingOutput:
 def parse_grounding_output(text: str, *, duration: float | None = None) -> GroundingOutput:
     """Decide relevance of a grounding output by rule.
 
-    Tagged output (RA-RFT contract): relevant iff the last `<answer>` holds a time range; the
-    refuse branch carries an explanation and no range. Free text: a refusal cue means irrelevant,
-    else a time range means relevant, else irrelevant (nothing to ground).
+    The scope is the last `<answer>` block when there is one (RA-RFT contract), else the whole
+    text. Relevant iff the scope holds a time range and no refusal cue: the refuse branch of the
+    contract explains the mismatch and gives no range, and a range quoted inside a refusal ("no
+    such event between 0 and 10 seconds") does not make it a grounding.
     """
     tags = split_tags(text)
     scope = tags.answer if tags.answer is not None else text
     span = parse_span(scope, duration=duration)
     cue = refusal_cue(scope)
-    relevant = span is not None if tags.answer is not None else (span is not None and cue is None)
+    relevant = span is not None and cue is None
     return GroundingOutput(
         relevant=relevant,
         span=span if relevant else None,

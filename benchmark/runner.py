@@ -70,6 +70,7 @@ class RunConfig:
     model_args: dict[str, str] = field(default_factory=dict)
     limit: int | None = None
     judge: str = "rules"
+    judge_options: dict[str, Any] = field(default_factory=dict)  # e.g. concurrency, cache
     sbert: str | None = DEFAULT_SBERT
     data_root: str | None = None
     video_root: str | None = None
@@ -95,7 +96,7 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     if model is None and config.generate:
         model = load_model(config.model, config.model_args)
     info = _start_run_json(config, output, model)
-    judge = judge or load_judge(config.judge, sbert=config.sbert)
+    judge = judge or load_judge(config.judge, sbert=config.sbert, **config.judge_options)
     info["judge"] = judge.describe()
     write_json(output / "run.json", info)
 
@@ -132,6 +133,8 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     results["model"] = info["model"]["name"]
     results["judge"] = judge.name
     write_json(output / "results.json", results)
+    if hasattr(judge, "usage"):  # requests, retries, cache hits, tokens and cost of an API judge
+        info.setdefault("judge_usage", {})[judge.name] = judge.usage()
     info["status"] = "complete"
     info["finished"] = _now()
     write_json(output / "run.json", info)
@@ -148,6 +151,7 @@ def score_run(
     sbert: str | None = DEFAULT_SBERT,
     bootstrap: int = 1000,
     progress: bool = True,
+    judge_options: dict[str, Any] | None = None,
 ) -> RunOutcome:
     """Judge the responses of an existing run with another judge (nothing is generated) and
     rebuild its results.json for that judge."""
@@ -162,6 +166,7 @@ def score_run(
         output=Path(output),
         limit=info.get("limit"),
         judge=judge,
+        judge_options=judge_options or {},
         sbert=sbert,
         data_root=info.get("data_root"),
         video_root=info.get("video_root"),

@@ -1,0 +1,283 @@
+"""The `openai:<model>` judge: an LLM on any OpenAI-compatible endpoint grades each response.
+
+Steps, as in the RA-RFT evaluator: (1) relevance and the top-1 span; for responses judged
+irrelevant, (2) the mismatch categories among the 11 and (3) reasoning consistency 0-5 with the
+reference refusal. QA responses get one step: the UVQA response type. Prompts are versioned Jinja
+templates (`benchmark/prompts/judge/`); every reply must be one JSON object of the expected shape;
+a reply that is not gets one repair request, then the judgment is a `parse_error`. A request that
+fails after retries makes an `api_error`. Either is excluded from every metric and counted.
+
+Items are judged concurrently (`concurrency` threads); every completion goes through the client's
+SQLite cache, so judging the same responses again makes no request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from benchmark.openai_client import (
+    CacheMiss,
+    ChatClient,
+    RequestFailed,
+    ResponseCache,
+    default_cache_path,
+)
+from benchmark.parse import normalize_span
+from benchmark.records import (
+    ANSWERABLE_VERDICTS,
+    CATEGORIES,
+    UNANSWERABLE_VERDICTS,
+    Judgment,
+    Response,
+    Sample,
+)
+from benchmark.scorers.base import Judge
+from benchmark.scorers.rules import judge_name
+from benchmark.scorers.sbert import SbertScorer
+
+PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + qa_v1
+DEFAULT_CONCURRENCY = 8
+
+
+class InvalidReply(ValueError):
+    pass
+
+
+class OpenAIJudge(Judge):
+    prompt_version = PROMPT_VERSION
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        sbert: SbertScorer | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        cache: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        check: bool = True,
+    ) -> None:
+        response_cache = None if cache == "none" else ResponseCache(cache or default_cache_path())
+        self.client = ChatClient(
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff=backoff,
+            cache=response_cache,
+        )
+        if check:
+            self.client.check()
+        self.model = model
+        self.sbert = sbert
+        self.concurrency = max(1, concurrency)
+        self.name = judge_name(f"openai:{model}", sbert)
+        self.batch_size = 8 * self.concurrency
+        self._cached_only = threading.local()  # per thread: answer from the cache or not at all
+
+    def judge(self, items: list[tuple[Sample, Response]]) -> list[Judgment]:
+        # items the cache answers whole are judged here; the rest go to the request threads
+        judgments: list[Judgment | None] = [None] * len(items)
+        misses = []
+        for k, item in enumerate(items):
+            try:
+                judgments[k] = self._one(*item, cached_only=True)
+            except CacheMiss:
+                misses.append(k)
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            for k, judgment in zip(
+                misses, pool.map(lambda k: self._one(*items[k]), misses), strict=True
+            ):
+                judgments[k] = judgment
+        return self._add_sbert(items, judgments)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "model": self.model,
+            "base_url": self.client.base_url,
+            "prompt_version": self.prompt_version,
+            "concurrency": self.concurrency,
+            "sbert": self.sbert.describe() if self.sbert else None,
+        }
+
+    def usage(self) -> dict[str, Any]:
+        return self.client.usage.as_dict(self.model)
+
+    # --- one item -------------------------------------------------------------------------------
+
+    def _one(self, sample: Sample, response: Response, cached_only: bool = False) -> Judgment:
+        self._cached_only.value = cached_only
+        try:
+            if sample.is_grounding:
+                fields = self._grounding(sample, response.text)
+            else:
+                fields = {"verdict": self._qa(sample, response.text)}
+            return Judgment(
+                sample_id=sample.id, judge=self.name, prompt_version=self.prompt_version, **fields
+            )
+        except RequestFailed as exc:
+            status, error = "api_error", str(exc)
+        except InvalidReply as exc:
+            status, error = "parse_error", str(exc)
+        return Judgment(
+            sample_id=sample.id,
+            judge=self.name,
+            status=status,
+            error=error,
+            prompt_version=self.prompt_version,
+        )
+
+    def _grounding(self, sample: Sample, text: str) -> dict[str, Any]:
+        reply = self._ask("relevance", {}, {"response": text}, _relevance)
+        if reply["relevant"]:
+            span = reply["span"]
+            return {
+                "verdict": "relevant",
+                "span": normalize_span(span, sample.duration) if span else None,
+            }
+        categories = self._ask(
+            "categories", {"categories": CATEGORIES}, {"response": text}, _categories
+        )
+        consistency = None
+        if sample.refusal:
+            consistency = self._ask(
+                "consistency", {}, {"response": text, "reference": sample.refusal}, _consistency
+            )
+        return {
+            "verdict": "irrelevant",
+            "categories": tuple(categories),
+            "consistency": consistency,
+        }
+
+    def _qa(self, sample: Sample, text: str) -> str:
+        verdicts = ANSWERABLE_VERDICTS if sample.kind == "answerable" else UNANSWERABLE_VERDICTS
+        reference = (sample.answer if sample.kind == "answerable" else sample.refusal) or ""
+        arguments = {"question": sample.question, "response": text, "reference": reference}
+        arguments["altered"] = sample.altered if sample.kind == "unanswerable" else None
+        return self._ask(
+            "qa", {"verdicts": verdicts}, arguments, lambda data: _verdict(data, verdicts)
+        )
+
+    def _ask(self, step: str, system_args: dict, user_args: dict, validate) -> Any:
+        module = _template(f"{step}_v1").module
+        messages = [
+            {"role": "system", "content": str(module.system(**system_args)).strip()},
+            {"role": "user", "content": str(module.user(**user_args)).strip()},
+        ]
+        params = {"temperature": 0, "response_format": {"type": "json_object"}}
+        version = f"{step}_v1"
+        cached_only = getattr(self._cached_only, "value", False)
+        content = self.client.complete(messages, version=version, cached_only=cached_only, **params)
+        try:
+            return validate(_json_object(content))
+        except InvalidReply as first:
+            repair = [
+                *messages,
+                {"role": "assistant", "content": content},
+                {
+                    "role": "user",
+                    "content": f"That reply was not usable ({first}). "
+                    "Reply with only the JSON object.",
+                },
+            ]
+            content = self.client.complete(
+                repair, version=version, cached_only=cached_only, **params
+            )
+            try:
+                return validate(_json_object(content))
+            except InvalidReply as second:
+                raise InvalidReply(f"{step}: {second} (after one repair request)") from None
+
+    def _add_sbert(self, items, judgments: list[Judgment]) -> list[Judgment]:
+        """SBERT similarity of refusal explanations to the reference, as the rules judge does."""
+        if self.sbert is None:
+            return judgments
+        from benchmark.parse import split_tags
+
+        wanted = [
+            k
+            for k, ((sample, _), j) in enumerate(zip(items, judgments, strict=True))
+            if j.ok and sample.is_grounding and j.verdict == "irrelevant" and sample.refusal
+        ]
+        texts = [split_tags(items[k][1].text).answer or items[k][1].text for k in wanted]
+        scores = self.sbert.clipped(texts, [items[k][0].refusal for k in wanted])
+        for k, score in zip(wanted, scores, strict=True):
+            judgments[k].sbert = float(score)
+        return judgments
+
+
+# --- replies -----------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
+
+
+def _json_object(content: str) -> dict[str, Any]:
+    text = _FENCE.sub(r"\1", content.strip())
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidReply(f"not JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise InvalidReply("not a JSON object")
+    return data
+
+
+def _relevance(data: dict) -> dict[str, Any]:
+    label = data.get("classification")
+    if label not in ("relevant", "irrelevant"):
+        raise InvalidReply(f"'classification' must be relevant or irrelevant, got {label!r}")
+    span = data.get("span")
+    if label == "irrelevant" or span is None:
+        return {"relevant": label == "relevant", "span": None}
+    if (
+        not isinstance(span, list)
+        or len(span) != 2
+        or not all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in span)
+    ):
+        raise InvalidReply(f"'span' must be [start, end] in seconds or null, got {span!r}")
+    return {"relevant": True, "span": (float(span[0]), float(span[1]))}
+
+
+def _categories(data: dict) -> list[str]:
+    labels = data.get("categories")
+    if not isinstance(labels, list) or not all(isinstance(c, str) for c in labels):
+        raise InvalidReply(f"'categories' must be a list of category names, got {labels!r}")
+    return [
+        c for c in CATEGORIES if c in labels
+    ]  # unknown names dropped, as the RA-RFT evaluator does
+
+
+def _consistency(data: dict) -> float:
+    score = data.get("score")
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 5:
+        raise InvalidReply(f"'score' must be a number from 0 to 5, got {score!r}")
+    return float(score)
+
+
+def _verdict(data: dict, allowed: tuple[str, ...]) -> str:
+    verdict = data.get("verdict")
+    if verdict not in allowed:
+        raise InvalidReply(f"'verdict' must be one of {', '.join(allowed)}, got {verdict!r}")
+    return verdict
+
+
+@cache
+def _template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("benchmark", "prompts/judge"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # plain-text prompts, never HTML
+    )
+    return environment.get_template(f"{name}.jinja")
