@@ -11,16 +11,27 @@ TORCH ?= torch==2.13.0
 .PHONY: demo test lint format clean
 
 DEMO ?= demo
+# Set DATA_ROOT to a folder of the released annotation files to add text-only reference runs on
+# the released tasks (make demo DATA_ROOT=../shared/data).
+DATA_ROOT ?=
+RELEASED ?= hi_tvgbench,hi_charades,ss_charades,ss_qvhighlights,uvqa_object,uvqa_relation,uvqa_attribute
+RUN := $(BIN)/refusal-bench run --no-progress
 
-demo: $(VENV)/.installed-demo  ## evaluate the reference models on the synthetic split
+demo: $(VENV)/.installed-demo  ## evaluate the reference models on the synthetic split, build the site
 	$(BIN)/refusal-bench data synth
-	$(BIN)/refusal-bench run --model always-answer --tasks synth --output $(DEMO)/always-answer --no-progress
-	$(BIN)/refusal-bench run --model always-refuse --tasks synth --output $(DEMO)/always-refuse --no-progress
-	$(BIN)/refusal-bench run --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/random --no-progress
-	$(BIN)/refusal-bench compare $(DEMO)/random --base $(DEMO)/always-answer
-	@echo "run directories (run.json, samples/*.jsonl, results.json) are in $(DEMO)/"
+	$(RUN) --model always-answer --tasks synth --output $(DEMO)/runs/always-answer
+	$(RUN) --model always-refuse --tasks synth --output $(DEMO)/runs/always-refuse
+	$(RUN) --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/runs/random
+	$(BIN)/refusal-bench compare $(DEMO)/runs/random --base $(DEMO)/runs/always-answer
+ifneq ($(DATA_ROOT),)
+	$(RUN) --model always-answer --tasks $(RELEASED) --data-root $(DATA_ROOT) --output $(DEMO)/runs/always-answer-released
+	$(RUN) --model always-refuse --tasks $(RELEASED) --data-root $(DATA_ROOT) --output $(DEMO)/runs/always-refuse-released
+endif
+	$(BIN)/refusal-bench leaderboard build --submissions $(DEMO)/runs --out $(DEMO)/site --no-progress $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
+	@echo "run directories (run.json, samples/*.jsonl, results.json) are in $(DEMO)/runs/"
 
 test: $(VENV)/.installed-dev  ## lint and run the test suite
+	@sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 Span = tuple[float, float]
 
@@ -36,11 +37,15 @@ def tag_blocks(text: str, tag: str) -> list[str]:
     >>> tag_blocks("<think>cut off by max_new_tokens", "think")
     ['cut off by max_new_tokens']
     """
+    return [m.group(1).strip() for m in _tag_pattern(tag).finditer(text)]
+
+
+@cache
+def _tag_pattern(tag: str) -> re.Pattern[str]:
     names = "|".join(re.escape(n) for n in TAG_ALIASES.get(tag, (tag,)))
     opening = rf"<\s*(?:{names})\b[^>]*>"
     closing = rf"<\s*/\s*(?:{names})\s*>"
-    pattern = re.compile(rf"{opening}(.*?)(?:{closing}|(?={opening})|\Z)", re.I | re.S)
-    return [m.group(1).strip() for m in pattern.finditer(text)]
+    return re.compile(rf"{opening}(.*?)(?:{closing}|(?={opening})|\Z)", re.I | re.S)
 
 
 def last_block(text: str, tag: str) -> str | None:
@@ -219,7 +224,7 @@ def parse_grounding_output(text: str, *, duration: float | None = None) -> Groun
     contract explains the mismatch and gives no range, and a range quoted inside a refusal ("no
     such event between 0 and 10 seconds") does not make it a grounding.
     """
-    tags = split_tags(text)
+    tags = split_tags(text) if "<" in text else TaggedOutput(None, None, None)
     scope = tags.answer if tags.answer is not None else text
     span = parse_span(scope, duration=duration)
     cue = refusal_cue(scope)

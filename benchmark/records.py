@@ -8,6 +8,7 @@ so a user never meets a traceback from deep inside the metrics.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import os
@@ -277,15 +278,15 @@ RECORD_TYPES: dict[str, type] = {"sample": Sample, "response": Response, "judgme
 def to_dict(record: Sample | Response | Judgment | VideoRef) -> dict[str, Any]:
     """A JSON-ready dict; fields left at None or empty are omitted to keep files readable."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
+    for name in _fields(type(record)):
+        value = getattr(record, name)
         if isinstance(value, VideoRef):
             value = to_dict(value)
         elif isinstance(value, tuple):
             value = list(value)
         if value is None or value == [] or value == {}:
             continue
-        out[f.name] = value
+        out[name] = value
     return out
 
 
@@ -300,8 +301,13 @@ def from_dict(cls: type[R], data: Any, *, where: str = "") -> R:
         raise RecordError(f"{prefix}{about}{exc}") from None
 
 
+@functools.cache
+def _fields(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _from_mapping(cls: type[R], data: Mapping[str, Any]) -> R:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = _fields(cls)
     unknown = sorted(set(data) - set(fields) - {"type"})
     if unknown:
         raise ValueError(

@@ -98,6 +98,7 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     info = _start_run_json(config, output, model)
     judge = judge or load_judge(config.judge, sbert=config.sbert, **config.judge_options)
     info["judge"] = judge.describe()
+    info["bootstrap"] = config.bootstrap  # results.json's intervals are recomputed with it
     write_json(output / "run.json", info)
 
     results: dict[str, Any] = {"tasks": {}}
@@ -303,7 +304,12 @@ def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dic
         return info
     if model is None:
         raise UsageError(f"{output} is not a run directory (no run.json)")
-    described = {**model.describe(), "registry_name": config.model, "args": config.model_args}
+    described = {
+        "revision": None,
+        **model.describe(),
+        "registry_name": config.model,
+        "args": config.model_args,
+    }
     return {
         "refusal_bench": benchmark.__version__,
         "git_sha": _git_sha(),
@@ -315,6 +321,8 @@ def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dic
         "model": described,
         "seed": config.seed,
         "limit": config.limit,
+        "bootstrap": config.bootstrap,
+        "base_run": None,
         "prompts": _prompt_versions(),
         "frames": None,
         "data_root": _absolute(config.data_root),

@@ -1,0 +1,49 @@
+"""The official reference a submission is validated against: registered tasks, their samples,
+the prompt versions of this release, and the judges that can be re-run offline."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from benchmark.prompts import PROMPTS, prompt_version
+from benchmark.registry import load_registry
+from benchmark.runner import samples_digest
+from benchmark.task_loading import load_task
+from leaderboard.validate import ReferenceTask
+
+
+class OfficialReference:
+    def __init__(self, data_root: str | Path | None = None, *, seed: int = 0) -> None:
+        self.data_root = data_root
+        self.seed = seed
+        self.prompt_versions = {family: prompt_version(family) for family in PROMPTS}
+        self._tasks: dict[str, ReferenceTask | None] = {}
+
+    def task(self, name: str) -> ReferenceTask | None:
+        """The official samples of a task; None for an unknown task (missing data raises)."""
+        if name not in self._tasks:
+            spec = load_registry().tasks.get(name)
+            if spec is None:
+                self._tasks[name] = None
+            else:
+                samples = load_task(spec, data_root=self.data_root, seed=self.seed).samples
+                self._tasks[name] = ReferenceTask(
+                    spec.version, spec.family, samples, samples_digest(samples)
+                )
+        return self._tasks[name]
+
+    def judge(self, name: str):
+        return _deterministic_judge(name)
+
+
+@cache
+def _deterministic_judge(name: str):
+    """The rules judge of that id (with its SBERT model), or None for judges that call an API."""
+    from benchmark.scorers import DEFAULT_SBERT, load_judge
+
+    if name == "rules":
+        return load_judge("rules", sbert=DEFAULT_SBERT)
+    if name.startswith("rules[sbert=") and name.endswith("]"):
+        return load_judge("rules", sbert=name[len("rules[sbert=") : -1])
+    return None

@@ -1,0 +1,302 @@
+"""Submissions, validation, hostile input and the static site."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tarfile
+import zipfile
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.official import OfficialReference
+from benchmark.records import read_json, write_json
+from benchmark.runner import RunConfig, run
+from leaderboard import submission as submission_module
+from leaderboard.pareto import Point, pareto_front, pareto_svg
+from leaderboard.site import build_site, safe_json
+from leaderboard.submission import SubmissionError, open_submission, pack
+from leaderboard.validate import validate
+
+TASKS = "synth_hivtg,synth_qa,synth_uvqa"
+EVIL = "<script>alert('x')</script>\"'&"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    for model, args in (
+        ("always-answer", {}),
+        ("always-refuse", {}),
+        ("random", {"p_refuse": "0.5"}),
+    ):
+        run(
+            RunConfig(
+                model=model,
+                model_args=args,
+                tasks=TASKS,
+                output=root / model,
+                sbert="none",
+                progress=False,
+                bootstrap=50,
+            )
+        )
+    return root
+
+
+@pytest.fixture
+def copy(runs, tmp_path):
+    def make(model="random", name=None):
+        target = tmp_path / (name or model)
+        shutil.copytree(runs / model, target)
+        return target
+
+    return make
+
+
+def problems_of(path):
+    with open_submission(path) as submission:
+        return validate(submission, OfficialReference()).problems
+
+
+def test_a_real_run_is_valid(runs, capsys):
+    assert problems_of(runs / "random") == []
+    assert main(["validate", str(runs / "random")]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_every_problem_is_reported_not_only_the_first(copy, capsys):
+    path = copy()
+    results = read_json(path / "results.json")
+    results["tasks"]["synth_hivtg"]["metrics"]["f1_rel"] = 0.99
+    results["tasks"]["synth_qa"]["n"] += 1
+    write_json(path / "results.json", results)
+    info = read_json(path / "run.json")
+    info["prompts"]["grounding"] = "ravtg_v0"
+    write_json(path / "run.json", info)
+    problems = problems_of(path)
+    assert any(
+        "synth_hivtg: results.json says f1_rel=0.99 but the samples give" in p for p in problems
+    )
+    assert any("synth_qa: results.json says n=" in p for p in problems)
+    assert any("prompt versions" in p for p in problems)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{len(problems)} problems" in err
+
+
+def test_nan_metrics_are_rejected(copy):
+    path = copy()
+    text = (path / "results.json").read_text().replace('"f1_rel": 0.', '"f1_rel": NaN, "x": 0.', 1)
+    (path / "results.json").write_text(text)
+    assert any("NaN is not allowed" in p for p in problems_of(path))
+
+
+def test_duplicate_missing_and_unknown_ids_are_problems(copy):
+    path = copy()
+    lines = (path / "samples" / "synth_qa.jsonl").read_text().splitlines(keepends=True)
+    responses = [line for line in lines if '"type": "response"' in line]
+    kept = [line for line in lines if line != responses[1]]  # one sample loses its response
+    kept.append(responses[0])  # another is answered twice
+    kept.append(responses[2].replace('"sample_id": "', '"sample_id": "nope-'))  # an unknown id
+    (path / "samples" / "synth_qa.jsonl").write_text("".join(kept))
+    problems = " | ".join(problems_of(path))
+    assert "no successful response" in problems
+    assert "answered more than once" in problems
+    assert "unknown sample ids" in problems
+
+
+def test_unknown_tasks_and_limited_runs_are_problems(copy):
+    path = copy()
+    results = read_json(path / "results.json")
+    results["tasks"]["made_up"] = results["tasks"]["synth_qa"]
+    write_json(path / "results.json", results)
+    info = read_json(path / "run.json")
+    info["limit"] = 10
+    write_json(path / "run.json", info)
+    problems = " | ".join(problems_of(path))
+    assert "unknown task 'made_up'" in problems and "--limit 10" in problems
+
+
+def test_judgments_that_the_rules_judge_would_not_give_are_caught(copy):
+    path = copy()
+    file = path / "samples" / "synth_hivtg.jsonl"
+    file.write_text(file.read_text().replace('"verdict": "irrelevant"', '"verdict": "relevant"', 3))
+    assert any("differ from what 'rules[sbert=none]' gives" in p for p in problems_of(path))
+
+
+def test_submit_packs_a_valid_archive(runs, tmp_path, capsys):
+    out = tmp_path / "sub.tar.gz"
+    assert main(["submit", str(runs / "random"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "sha256" in printed and "samples/synth_qa.jsonl" in printed
+    assert problems_of(out) == []
+
+
+def _tar_with(tmp_path, name, payload=b"{}", kind=tarfile.REGTYPE, link=""):
+    path = tmp_path / "evil.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo(name)
+        info.type, info.linkname, info.size = (
+            kind,
+            link,
+            len(payload) if kind == tarfile.REGTYPE else 0,
+        )
+        archive.addfile(info, io.BytesIO(payload) if kind == tarfile.REGTYPE else None)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "message"),
+    [
+        ("../escape.json", tarfile.REGTYPE, "points outside the archive"),
+        ("/etc/passwd", tarfile.REGTYPE, "absolute path"),
+        ("run.json", tarfile.SYMTYPE, "is a link"),
+        ("run.json", tarfile.LNKTYPE, "is a link"),
+    ],
+)
+def test_hostile_tar_members_are_refused(tmp_path, name, kind, message):
+    with (
+        pytest.raises(SubmissionError, match=message),
+        open_submission(_tar_with(tmp_path, name, kind=kind, link="/etc/passwd")),
+    ):
+        pass
+
+
+def test_hostile_zip_members_are_refused(tmp_path):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../run.json", "{}")
+    with pytest.raises(SubmissionError, match="points outside"), open_submission(path):
+        pass
+    link = tmp_path / "link.zip"
+    with zipfile.ZipFile(link, "w") as archive:
+        info = zipfile.ZipInfo("run.json")
+        info.external_attr = 0o120777 << 16
+        archive.writestr(info, "/etc/passwd")
+    with pytest.raises(SubmissionError, match="is a link"), open_submission(link):
+        pass
+
+
+def test_oversized_files_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission_module, "MAX_FILE_BYTES", 10)
+    with (
+        pytest.raises(SubmissionError, match="allowed per file"),
+        open_submission(_tar_with(tmp_path, "run.json", b"x" * 100)),
+    ):
+        pass
+
+
+def test_directories_with_symlinks_are_refused(copy, tmp_path):
+    path = copy()
+    (path / "samples" / "evil.jsonl").symlink_to("/etc/passwd")
+    with pytest.raises(SubmissionError, match="symlinks"), open_submission(path):
+        pass
+
+
+def test_pareto_front():
+    points = [
+        Point("a", 0.2, 0.9),
+        Point("b", 0.6, 0.6),
+        Point("c", 0.5, 0.5),
+        Point("d", 0.9, 0.1),
+    ]
+    assert [p.label for p in pareto_front(points)] == ["a", "b", "d"]
+    assert [p.label for p in pareto_front(points, maximize_x=False)] == ["a"]
+    svg = pareto_svg([Point(EVIL, 0.5, 0.5)], x_label="x", y_label="y")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_safe_json_cannot_break_out_of_a_script():
+    text = safe_json({"a": "</script><script>alert(1)</script>&"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script>&"}
+
+
+@pytest.fixture(scope="module")
+def site(runs, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    for model in ("always-answer", "always-refuse", "random"):
+        shutil.copytree(runs / model, folder / model)
+    evil = folder / "evil-model"
+    shutil.copytree(runs / "random", evil)
+    info = read_json(evil / "run.json")
+    info["model"]["name"] = EVIL
+    write_json(evil / "run.json", info)
+    samples = evil / "samples" / "synth_qa.jsonl"
+    samples.write_text(
+        samples.read_text().replace(
+            "Based on the video", "<script>alert(1)</script> Based on the video"
+        )
+    )
+    # a run judged by another judge: its own board
+    other = folder / "other-judge"
+    shutil.copytree(runs / "always-answer", other)
+    main(["score", str(other), "--no-progress", "--bootstrap", "0"])  # judge "rules" (with SBERT)
+    info = read_json(other / "run.json")
+    # a broken submission is listed as rejected, never shown
+    broken = folder / "broken"
+    shutil.copytree(runs / "always-refuse", broken)
+    (broken / "results.json").write_text("{not json")
+    pack(runs / "always-refuse", folder / "archived.tar.gz")
+    out = tmp_path_factory.mktemp("site")
+    report = build_site(sorted(folder.iterdir()), out, OfficialReference(), progress=False)
+    return out, report, info
+
+
+def test_site_lists_accepted_and_rejected(site):
+    out, report, _ = site
+    assert set(report.accepted) == {
+        "always-answer",
+        "always-refuse",
+        "random",
+        "evil-model",
+        "other-judge",
+        "archived",
+    }
+    assert "broken" in report.rejected
+    index = (out / "index.html").read_text()
+    assert "Rejected submissions" in index and "results.json:1: not valid JSON" in index
+
+
+def test_site_is_offline_and_escapes_untrusted_text(site):
+    out, _, _ = site
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        assert "<script>alert" not in text, page
+        assert (
+            "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+            and "https://" not in text
+        ), page
+    for script in (out / "data").rglob("*.js"):
+        text = script.read_text()
+        assert "<" not in text and ">" not in text, script
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in (out / "index.html").read_text()
+
+
+def test_sortable_pages_exist_for_every_metric(site):
+    out, _, _ = site
+    boards = sorted(p.name for p in (out / "boards").glob("synth_hivtg--rules_sbert_none--*.html"))
+    assert "synth_hivtg--rules_sbert_none--f1_rel.html" in boards
+    page = (out / "boards" / "synth_hivtg--rules_sbert_none--f1_irrel.html").read_text()
+    first = page.index("always-refuse")
+    assert first < page.index("always-answer")  # refusing wins on F1_irrel
+
+
+def test_model_pages_show_breakdowns(site):
+    out, _, _ = site
+    page = (out / "models" / "random.html").read_text()
+    assert "By difficulty" in page and "By category" in page and "Object/ObjectExistence" in page
+
+
+def test_runs_of_different_judges_are_ranked_on_separate_boards(site):
+    out, _, info = site
+    assert info["judge"]["name"] == "rules"
+    index = (out / "index.html").read_text()
+    assert index.count("judge: rules[sbert=none]</span>") == 3  # synth_hivtg, synth_qa, synth_uvqa
+    assert index.count("judge: rules</span>") == 3
+    assert (out / "boards" / "synth_hivtg--rules--f1_avg.html").is_file()
+    board = (out / "boards" / "synth_hivtg--rules--f1_avg.html").read_text()
+    assert "other-judge" in board and "always-refuse" not in board

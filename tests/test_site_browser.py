@@ -1,0 +1,114 @@
+"""The built site in a real browser: Debian's chromium, headless, driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from benchmark.official import OfficialReference
+from benchmark.runner import RunConfig, run
+from leaderboard.site import build_site
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    for model in ("always-answer", "always-refuse", "random"):
+        run(
+            RunConfig(
+                model=model,
+                tasks="synth_hivtg,synth_qa",
+                output=runs / model,
+                sbert="none",
+                progress=False,
+                bootstrap=50,
+            )
+        )
+    out = tmp_path_factory.mktemp("site")
+    build_site(sorted(runs.iterdir()), out, OfficialReference(), progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def column_models(page, board_id):
+    return page.locator(f"#{board_id} table.board tbody td.model").all_inner_texts()
+
+
+def test_sorting_a_table_in_place(site, page, tmp_path):
+    page.goto((site / "index.html").as_uri())
+    board = "synth_hivtg--rules_sbert_none"
+    before = column_models(page, board)
+    assert before[0] == "random"  # sorted by F1_avg by default (random refuses half the time)
+    page.locator(f"#{board} th[data-metric='f1_irrel'] a").click()
+    after = column_models(page, board)
+    assert after[0] == "always-refuse"
+    assert page.url.endswith("index.html")  # sorted in place, no navigation
+    page.locator(f"#{board} th[data-metric='f1_rel'] a").click()
+    assert column_models(page, board)[0] == "always-answer"
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    assert (tmp_path / "index.png").stat().st_size > 10_000
+
+
+def test_sorting_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.locator("#synth_hivtg--rules_sbert_none th[data-metric='f1_irrel'] a").click()
+    assert page.url.endswith("boards/synth_hivtg--rules_sbert_none--f1_irrel.html")
+    assert page.locator("table.board tbody td.model").first.inner_text() == "always-refuse"
+    context.close()
+
+
+def test_model_page_and_sample_browser(site, page, tmp_path):
+    page.goto((site / "index.html").as_uri())
+    page.locator("#synth_qa--rules_sbert_none td.model a", has_text="random").first.click()
+    assert page.url.endswith("models/random.html")
+    assert page.locator("h1.model-name").inner_text() == "random"
+    assert page.locator("text=By difficulty").count() == 1
+    page.locator("#synth_hivtg a.samples-link").click()
+    page.wait_for_selector("#sample-table tbody tr")
+    assert "286 samples match; showing 100." in page.locator("#sample-count").inner_text()
+    page.select_option("#verdict-select", "irrelevant")
+    rows = page.locator("#sample-table tbody tr")
+    assert rows.count() > 0
+    assert set(rows.evaluate_all("rows => rows.map(r => r.getAttribute('data-verdict'))")) == {
+        "irrelevant"
+    }
+    matching = int(page.locator("#sample-count").inner_text().split()[0])
+    assert rows.count() == min(matching, 100)
+    if matching > 100:  # the rest loads on demand
+        page.locator("#more-samples").click()
+        assert rows.count() == min(matching, 200)
+    page.screenshot(path=str(tmp_path / "samples.png"))
+    assert (tmp_path / "samples.png").stat().st_size > 10_000
