@@ -47,6 +47,7 @@ from benchmark.records import (
 from benchmark.registry import TaskSpec, load_registry
 from benchmark.scorers import DEFAULT_SBERT, Judge, load_judge
 from benchmark.task_loading import load_task
+from benchmark.video import FrameCache, FrameSpec, VideoError, VideoLoader
 
 #: Metrics shown in the printed table, per family (results.json has them all).
 HEADLINE = {
@@ -79,6 +80,7 @@ class RunConfig:
     bootstrap: int = 1000
     max_failure_rate: float = 0.0
     progress: bool = True
+    frame_cache_mb: int = 512  # decoded frames kept in memory, shared by a video's queries
     generate: bool = True  # False: only score the responses already in the run directory
 
 
@@ -103,6 +105,11 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
 
     results: dict[str, Any] = {"tasks": {}}
     failed = False
+    frame_spec = None
+    if model is not None and model.needs_frames:
+        frame_spec = getattr(model, "frame_spec", None) or FrameSpec()
+    cache = FrameCache(config.frame_cache_mb * 1024 * 1024)
+    loaders: dict[Path | None, VideoLoader] = {}
     for spec in specs:
         loaded = load_task(
             spec,
@@ -115,8 +122,12 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         info["tasks"][spec.name] = _task_provenance(spec, loaded, samples)
         write_json(output / "run.json", info)
         path = output / "samples" / f"{spec.name}.jsonl"
+        videos = None
+        if frame_spec is not None:
+            root = Path(config.video_root) if config.video_root else loaded.video_root
+            videos = loaders.setdefault(root, VideoLoader(root, frame_spec, cache))
         responses = (
-            _generate(model, spec, samples, path, config)
+            _generate(model, spec, samples, path, config, videos)
             if config.generate
             else _latest_responses(path)
         )
@@ -134,6 +145,16 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     results["model"] = info["model"]["name"]
     results["judge"] = judge.name
     write_json(output / "results.json", results)
+    if frame_spec is not None:
+        info["frames"] = {
+            **frame_spec.describe(),
+            "decodes": sum(v.decodes for v in loaders.values()),
+            "distinct_videos": sum(len(v.videos) for v in loaders.values()),
+            "cache_peak_bytes": cache.peak_bytes,
+            "cache_limit_bytes": cache.max_bytes,
+        }
+    if model is not None and hasattr(model, "usage"):  # tokens and requests of an API model
+        info["model_usage"] = model.usage()
     if hasattr(judge, "usage"):  # requests, retries, cache hits, tokens and cost of an API judge
         info.setdefault("judge_usage", {})[judge.name] = judge.usage()
     info["status"] = "complete"
@@ -180,42 +201,64 @@ def score_run(
 
 
 def _generate(
-    model: Model, spec: TaskSpec, samples: list[Sample], path: Path, config: RunConfig
+    model: Model,
+    spec: TaskSpec,
+    samples: list[Sample],
+    path: Path,
+    config: RunConfig,
+    videos: VideoLoader | None = None,
 ) -> dict[str, Response]:
     done = _latest_responses(path)
     todo = [s for s in samples if s.id not in done or not done[s.id].ok]
+    if videos is not None:  # the queries of one video together: it is decoded once
+        todo.sort(key=lambda s: (s.video.path, s.video.start or 0.0, s.video.end or 0.0))
     size = max(1, config.batch_size or model.batch_size)
     with tqdm(
         total=len(todo), desc=f"{spec.name}: generate", unit="sample", disable=not config.progress
     ) as bar:
         for start in range(0, len(todo), size):
             batch = todo[start : start + size]
-            new = _generate_batch(model, spec, batch)
+            new = _generate_batch(model, spec, batch, videos)
             append_records(path, new)
             done.update((r.sample_id, r) for r in new)
             bar.update(len(batch))
     return done
 
 
-def _generate_batch(model: Model, spec: TaskSpec, batch: list[Sample]) -> list[Response]:
-    requests = [_request(spec, s) for s in batch]
+def _generate_batch(
+    model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None = None
+) -> list[Response]:
+    requests, failed = [], []
+    for sample in batch:
+        try:
+            frames = videos.frames(sample.video) if videos is not None else None
+        except VideoError as exc:  # recorded for this sample; the others go on
+            failed.append(Response(sample.id, model.name, error=f"VideoError: {exc}"))
+            continue
+        requests.append(_request(spec, sample, frames))
+    if not requests:
+        return failed
+    batch = [s for s in batch if s.id in {r.sample_id for r in requests}]
     started = time.perf_counter()
     try:
         texts = model.generate(requests)
         if len(texts) != len(requests):
             raise RuntimeError(f"model returned {len(texts)} outputs for {len(requests)} requests")
         latency = (time.perf_counter() - started) / len(batch)
-        return [
+        return failed + [
             Response(s.id, model.name, text=t, latency_s=latency)
             for s, t in zip(batch, texts, strict=True)
         ]
     except Exception as exc:
         if len(batch) == 1:  # recorded in the run file, counted in the results, retried on resume
-            return [Response(batch[0].id, model.name, error=f"{type(exc).__name__}: {exc}")]
-        return [r for s in batch for r in _generate_batch(model, spec, [s])]
+            return [
+                *failed,
+                Response(batch[0].id, model.name, error=f"{type(exc).__name__}: {exc}"),
+            ]
+        return failed + [r for s in batch for r in _generate_batch(model, spec, [s], videos)]
 
 
-def _request(spec: TaskSpec, sample: Sample) -> Request:
+def _request(spec: TaskSpec, sample: Sample, frames=None) -> Request:
     return Request(
         sample_id=sample.id,
         task=spec.name,
@@ -224,6 +267,7 @@ def _request(spec: TaskSpec, sample: Sample) -> Request:
         prompt=render_prompt(sample.question, spec.family),
         video=sample.video,
         duration=sample.duration,
+        frames=frames,
     )
 
 

@@ -16,11 +16,19 @@ from benchmark.models.replay import Replay
 
 __all__ = ["MODELS", "Model", "Request", "load_model", "parse_model_args"]
 
+
+def _openai(**kwargs) -> Model:
+    from benchmark.models.openai_chat import OpenAIChat
+
+    return OpenAIChat(**kwargs)
+
+
 MODELS: dict[str, Callable[..., Model]] = {
     "always-answer": AlwaysAnswer,
     "always-refuse": AlwaysRefuse,
     "random": RandomModel,
     "replay": Replay,
+    "openai": _openai,
 }
 
 
@@ -41,7 +49,7 @@ def load_model(name: str, args: dict[str, str] | None = None) -> Model:
     except KeyError:
         raise UsageError(f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}") from None
     args = dict(args or {})
-    params = inspect.signature(factory).parameters
+    params = inspect.signature(_constructor(name, factory)).parameters
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     unknown = [k for k in args if k not in params and not accepts_any]
     if unknown:
@@ -59,6 +67,15 @@ def load_model(name: str, args: dict[str, str] | None = None) -> Model:
         raise UsageError(f"model {name!r}: {exc}") from None
     except ValueError as exc:
         raise UsageError(f"model {name!r}: {exc}") from None
+
+
+def _constructor(name: str, factory: Callable[..., Model]) -> Callable[..., Model]:
+    """The callable whose signature documents a model's arguments (lazy factories forward)."""
+    if name == "openai":
+        from benchmark.models.openai_chat import OpenAIChat
+
+        return OpenAIChat
+    return factory
 
 
 def _convert(value: str, annotation, key: str, model: str):
