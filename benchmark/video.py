@@ -22,6 +22,10 @@ import numpy as np
 from benchmark.errors import BenchmarkError
 from benchmark.records import VideoRef
 
+#: A wanted time at most this far past the last decoded frame is reached by decoding on; further
+#: ones seek (to the keyframe before them) first.
+_DECODE_ON_SECONDS = 2.0
+
 
 class VideoError(BenchmarkError):
     """A video is missing or cannot be decoded; the message names the path."""
@@ -124,8 +128,7 @@ def decode_at(
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             base = float(stream.time_base)
-            rate = float(stream.average_rate or 25)
-            gap = max(2.0, 2 * float(stream.codec_context.gop_size or 12) / rate)
+            gap = _DECODE_ON_SECONDS
             frames = None
             last = None  # (time, frame) decoded most recently
             for t in wanted:
