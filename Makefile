@@ -4,9 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-# torch 2.13.0 is a CPU build; naming it first keeps pip from pulling a multi-GB CUDA build
-# for the extras that need torch.
-TORCH ?= torch==2.13.0
+# Named first so that pip takes these from the machine's local wheels instead of pulling the
+# newest CUDA build for the extras that need torch. torchvision (transformers' video processors)
+# only works beside torch 2.14.1 here; on a CPU-only machine without torchvision needs,
+# TORCH=torch==2.13.0 is the small CPU build.
+TORCH ?= torch==2.14.1 torchvision==0.29.1
 
 .PHONY: demo test lint format clean
 
@@ -48,12 +50,12 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed-demo: pyproject.toml | $(VENV)/bin/python
-	$(PIP) "$(TORCH)"
-	$(PIP) -e ".[sbert]"
+	$(PIP) $(TORCH)
+	$(PIP) -e ".[sbert,hf]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(PIP) "$(TORCH)"
+	$(PIP) $(TORCH)
 	$(PIP) -e ".[dev]"
 	touch $@
 

@@ -80,7 +80,7 @@ def frame_size(height: int, width: int, n_frames: int, spec: FrameSpec) -> tuple
     """(H, W) within the per-frame budget, aspect kept, sides multiples of `spec.multiple`.
 
     >>> frame_size(480, 640, 16, FrameSpec(total_pixels=16 * 224 * 224, max_pixels=None))
-    (196, 252)
+    (168, 252)
     """
     budget = math.inf
     if spec.total_pixels:

@@ -23,12 +23,19 @@ def _openai(**kwargs) -> Model:
     return OpenAIChat(**kwargs)
 
 
+def _hf(**kwargs) -> Model:
+    from benchmark.models.hf import HFVideoLLM
+
+    return HFVideoLLM(**kwargs)
+
+
 MODELS: dict[str, Callable[..., Model]] = {
     "always-answer": AlwaysAnswer,
     "always-refuse": AlwaysRefuse,
     "random": RandomModel,
     "replay": Replay,
     "openai": _openai,
+    "hf": _hf,
 }
 
 
@@ -75,6 +82,10 @@ def _constructor(name: str, factory: Callable[..., Model]) -> Callable[..., Mode
         from benchmark.models.openai_chat import OpenAIChat
 
         return OpenAIChat
+    if name == "hf":
+        from benchmark.models.hf import HFVideoLLM
+
+        return HFVideoLLM
     return factory
 
 

@@ -1,0 +1,160 @@
+"""`hf`: transformers Video-LLMs, through each model's own processor and chat template.
+
+Works with the image-text-to-text models whose processors take videos: Qwen2.5-VL and Qwen2-VL
+(and the Time-R1 / VideoChat-R1 checkpoints built on them), LLaVA-OneVision, LLaVA-NeXT-Video,
+Video-LLaVA. The conversation puts the video first, then the task prompt, after the short system
+prompt (RA-RFT inference); requests are batched with left padding; decoding is greedy unless
+`do_sample=true`. Frames come from the runner (`benchmark.video`), decoded once per video; their
+sampling rate is passed to processors that use it (Qwen's temporal position ids), and the frame
+times are written into the prompt so any model can ground in seconds.
+
+    refusal-bench run --model hf \\
+        --model-args pretrained=Qwen/Qwen2.5-VL-7B-Instruct,dtype=bfloat16 \\
+        --tasks hi_vtg --video-root ~/videos
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from benchmark.errors import UsageError
+from benchmark.models.base import Model, Request
+from benchmark.video import FrameSpec
+
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+
+
+class HFVideoLLM(Model):
+    needs_frames = True
+
+    def __init__(
+        self,
+        pretrained: str = "",
+        revision: str = "",
+        dtype: str = "auto",
+        device: str = "",
+        device_map: str = "",
+        attn_implementation: str = "",
+        batch_size: int = 1,
+        max_new_tokens: int = 512,
+        do_sample: bool = False,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        frames: int = 0,
+        fps: float = 2.0,
+        max_frames: int = 768,
+        total_pixels: int = 3584 * 28 * 28,
+        max_pixels: int = 768 * 28 * 28,
+        trust_remote_code: bool = False,
+        timestamps_in_prompt: bool = True,
+    ) -> None:
+        if not pretrained:
+            raise UsageError(
+                "name the checkpoint: --model-args pretrained=ORG/NAME or a local folder"
+            )
+        if dtype not in DTYPES:
+            raise UsageError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+        try:
+            import torch
+            from transformers import AutoModelForImageTextToText, AutoProcessor
+        except ImportError:
+            raise UsageError(
+                "the hf model needs transformers and torch: pip install 'refusal-bench[hf]'"
+            ) from None
+        self.torch = torch
+        load: dict[str, Any] = {
+            "revision": revision or None,
+            "trust_remote_code": trust_remote_code,
+        }
+        self.processor = AutoProcessor.from_pretrained(pretrained, **load)
+        tokenizer = getattr(self.processor, "tokenizer", self.processor)
+        tokenizer.padding_side = "left"
+        model_kwargs: dict[str, Any] = {
+            "dtype": "auto" if dtype == "auto" else getattr(torch, dtype)
+        }
+        if device_map:
+            model_kwargs["device_map"] = device_map
+        if attn_implementation:
+            model_kwargs["attn_implementation"] = attn_implementation
+        self.model = AutoModelForImageTextToText.from_pretrained(pretrained, **load, **model_kwargs)
+        if not device_map:
+            self.model.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model.eval()
+        self.name = f"hf:{pretrained}"
+        self.pretrained, self.revision = pretrained, revision or None
+        self.batch_size = max(1, batch_size)
+        self.generation = {"max_new_tokens": max_new_tokens, "do_sample": do_sample}
+        if do_sample:
+            self.generation |= {"temperature": temperature, "top_p": top_p}
+        self.frame_spec = FrameSpec(
+            num_frames=frames or None,
+            fps=fps,
+            max_frames=max_frames,
+            total_pixels=total_pixels,
+            max_pixels=max_pixels,
+        )
+        self.timestamps_in_prompt = timestamps_in_prompt
+
+    def generate(self, requests: list[Request]) -> list[str]:
+        # processors take one sampling rate per call: batch the requests that share one
+        groups: dict[float, list[int]] = {}
+        for i, request in enumerate(requests):
+            groups.setdefault(_rate(request, self.frame_spec.fps), []).append(i)
+        out: list[str] = [""] * len(requests)
+        for rate, members in groups.items():
+            for i, text in zip(
+                members, self._generate([requests[i] for i in members], rate), strict=True
+            ):
+                out[i] = text
+        return out
+
+    def _generate(self, requests: list[Request], rate: float) -> list[str]:
+        texts = [self._chat_text(r) for r in requests]
+        videos = [list(r.frames.images) for r in requests]
+        inputs = self.processor(
+            text=texts, videos=videos, padding=True, return_tensors="pt", **self._video_kwargs(rate)
+        )
+        inputs = inputs.to(self.model.device)
+        with self.torch.inference_mode():
+            output = self.model.generate(**inputs, **self.generation)
+        new_tokens = output[:, inputs["input_ids"].shape[1] :]
+        return [
+            t.strip() for t in self.processor.batch_decode(new_tokens, skip_special_tokens=True)
+        ]
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "revision": self.revision,
+            "dtype": str(self.model.dtype),
+            "device": str(self.model.device),
+            "generation": self.generation,
+            "frames": self.frame_spec.describe(),
+        }
+
+    def _chat_text(self, request: Request) -> str:
+        prompt = request.prompt.text
+        if self.timestamps_in_prompt and request.frames is not None:
+            times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
+            prompt = f"The video frames are taken at these seconds: {times}.\n{prompt}"
+        conversation = [
+            {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
+            {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": prompt}]},
+        ]
+        return self.processor.apply_chat_template(
+            conversation, tokenize=False, add_generation_prompt=True
+        )
+
+    def _video_kwargs(self, rate: float) -> dict[str, Any]:
+        """The frames' sampling rate, for processors that turn it into temporal positions."""
+        video_processor = getattr(self.processor, "video_processor", None)
+        if video_processor is None or "qwen" not in type(video_processor).__name__.lower():
+            return {}
+        return {"fps": rate, "do_sample_frames": False, "cap_pixels_per_frame": True}
+
+
+def _rate(request: Request, default: float) -> float:
+    """Frames per second of a request's uniformly spaced frames."""
+    times = request.frames.timestamps
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    return round((len(times) - 1) / span, 4) if span > 0 else default

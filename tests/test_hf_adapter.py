@@ -1,0 +1,91 @@
+"""The hf adapter on a tiny random Qwen2-VL saved like a hub checkpoint (CPU)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torchvision", reason="transformers' video processors need torchvision")
+pytest.importorskip("transformers")
+
+from tiny_models import tiny_qwen2_vl
+
+from benchmark.models import load_model
+from benchmark.models.base import Request
+from benchmark.prompts import render_prompt
+from benchmark.records import VideoRef, read_json, read_run_file
+from benchmark.runner import RunConfig, run
+from benchmark.video import Frames
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    return tiny_qwen2_vl(tmp_path_factory.mktemp("tiny") / "qwen2-vl")
+
+
+@pytest.fixture(scope="module")
+def model(checkpoint):
+    return load_model(
+        "hf",
+        {"pretrained": str(checkpoint), "frames": "4", "max_new_tokens": "6", "batch_size": "2"},
+    )
+
+
+def request(frames, question="A red circle moves to the left."):
+    return Request(sample_id="s", task="synth_hivtg", family="grounding", question=question,
+                   prompt=render_prompt(question, "grounding"), video=VideoRef("v.mp4"), duration=10.0, frames=frames)  # fmt: skip
+
+
+def frames_of(value: int) -> Frames:
+    rng = np.random.default_rng(value)
+    images = rng.integers(0, 255, size=(4, 56, 56, 3), dtype=np.uint8)
+    return Frames(images=images, timestamps=(1.25, 3.75, 6.25, 8.75), source=f"v{value}")
+
+
+def next_token_logits(model, req):
+    import torch
+
+    text = model._chat_text(req)
+    inputs = model.processor(text=[text], videos=[list(req.frames.images)], return_tensors="pt",
+                             **model._video_kwargs(0.4))  # fmt: skip
+    with torch.inference_mode():
+        return model.model(**inputs).logits[0, -1].numpy()
+
+
+def test_frames_reach_the_model(model):
+    a, b = (
+        next_token_logits(model, request(frames_of(1))),
+        next_token_logits(model, request(frames_of(2))),
+    )
+    assert np.abs(a - b).max() > 1e-4  # another video, another prediction
+
+
+def test_batched_generation_with_left_padding_matches_one_by_one(model):
+    requests = [
+        request(frames_of(1)),
+        request(frames_of(2), question="Two blue squares appear together at night."),
+    ]
+    batched = model.generate(requests)
+    single = [model.generate([r])[0] for r in requests]
+    assert batched == single
+
+
+def test_a_run_with_the_hf_model(model, checkpoint, tmp_path):
+    config = RunConfig(model="hf", model_args={"pretrained": str(checkpoint)}, tasks="synth_hivtg", limit=6,
+                       output=tmp_path / "run", sbert="none", progress=False, bootstrap=0)  # fmt: skip
+    outcome = run(config, model=model)
+    responses, judgments = read_run_file(tmp_path / "run" / "samples" / "synth_hivtg.jsonl")
+    assert len(responses) == 6 and all(r.ok for r in responses) and len(judgments) == 6
+    info = read_json(tmp_path / "run" / "run.json")
+    assert info["model"]["name"].startswith("hf:") and info["frames"]["num_frames"] == 4
+    assert info["frames"]["decodes"] == info["frames"]["distinct_videos"]
+    assert outcome.results["tasks"]["synth_hivtg"]["n"] == 6
+
+
+def test_bad_arguments_are_clear(checkpoint):
+    from benchmark.errors import UsageError
+
+    with pytest.raises(UsageError, match="name the checkpoint"):
+        load_model("hf", {})
+    with pytest.raises(UsageError, match="dtype must be one of"):
+        load_model("hf", {"pretrained": str(checkpoint), "dtype": "float8"})
