@@ -24,6 +24,8 @@ demo: $(VENV)/.installed-demo  ## evaluate the reference models on the synthetic
 	$(RUN) --model always-answer --tasks synth --output $(DEMO)/runs/always-answer
 	$(RUN) --model always-refuse --tasks synth --output $(DEMO)/runs/always-refuse
 	$(RUN) --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/runs/random
+	$(BIN)/python -m benchmark.models.tiny $(DEMO)/tiny-qwen2-vl
+	$(RUN) --model hf --model-args pretrained=$(DEMO)/tiny-qwen2-vl,frames=4,max_new_tokens=24,batch_size=8 --tasks synth --output $(DEMO)/runs/tiny-qwen2-vl
 	$(BIN)/refusal-bench compare $(DEMO)/runs/random --base $(DEMO)/runs/always-answer
 ifneq ($(DATA_ROOT),)
 	$(RUN) --model always-answer --tasks $(RELEASED) --data-root $(DATA_ROOT) --output $(DEMO)/runs/always-answer-released

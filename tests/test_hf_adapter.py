@@ -8,10 +8,9 @@ import pytest
 pytest.importorskip("torchvision", reason="transformers' video processors need torchvision")
 pytest.importorskip("transformers")
 
-from tiny_models import tiny_qwen2_vl
-
 from benchmark.models import load_model
 from benchmark.models.base import Request
+from benchmark.models.tiny import tiny_qwen2_vl
 from benchmark.prompts import render_prompt
 from benchmark.records import VideoRef, read_json, read_run_file
 from benchmark.runner import RunConfig, run

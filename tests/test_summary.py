@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -155,11 +157,21 @@ def test_undefined_metrics_are_null_with_a_reason():
 
 
 def test_partial_explanation_scores_make_the_metric_null_not_wrong():
-    samples = one_to_one_split(2)
+    samples = [
+        replace(s, refusal="No door.") if s.kind == "irrelevant" else s for s in one_to_one_split(2)
+    ]
     judgments = [judged(s, "irrelevant", sbert=0.9 if s.id == "s1" else None) for s in samples]
     result = summarize_task(samples, judgments, judge="rules", n_resamples=0)
     assert result["metrics"]["sbert"] is None
     assert "1 of 2 true-negative items" in result["breakdowns"]["null_reasons"]["sbert"]
+
+
+def test_explanation_scores_without_reference_refusals_say_so():
+    samples = one_to_one_split(2)
+    result = summarize_task(
+        samples, [judged(s, "irrelevant") for s in samples], judge="rules", n_resamples=0
+    )
+    assert "no reference refusals" in result["breakdowns"]["null_reasons"]["sbert"]
 
 
 def test_unknown_categories_are_kept_and_reported():

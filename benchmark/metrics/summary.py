@@ -167,6 +167,8 @@ def _grounding(scored):
     statistics = grounding_statistics()
     reasons: dict[str, str] = {}
     tn_items = [j for smp, j in scored if smp.kind == "irrelevant" and j.verdict == "irrelevant"]
+    gold_irrelevant = [smp for smp, _ in scored if smp.kind == "irrelevant"]
+    no_references = bool(gold_irrelevant) and not any(smp.refusal for smp in gold_irrelevant)
     for key, field, label in (
         ("sbert", "sbert", "SBERT score"),
         ("llm_score", "consistency", "LLM score"),
@@ -175,9 +177,11 @@ def _grounding(scored):
         if lacking:  # a partial average would be silently wrong: report the metric as null
             statistics[key] = statistics[f"{key}_tn"] = _undefined
             reasons[key] = reasons[f"{key}_tn"] = (
-                f"{lacking} of {len(tn_items)} true-negative items have no {label} from the judge"
+                "no reference refusals to compare with (e.g. Simply-Shuffled)"
+                if no_references
+                else f"{lacking} of {len(tn_items)} true-negative items have no {label} "
+                "from the judge"
             )
-    gold_irrelevant = [smp for smp, _ in scored if smp.kind == "irrelevant"]
     if gold_irrelevant and not any(smp.categories for smp in gold_irrelevant):
         statistics["rt_iou"] = _undefined
         reasons["rt_iou"] = "no gold mismatch categories on these items (e.g. Simply-Shuffled)"

@@ -15,6 +15,8 @@ times are written into the prompt so any model can ground in seconds.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from benchmark.errors import UsageError
@@ -81,7 +83,8 @@ class HFVideoLLM(Model):
             self.model.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.eval()
         self.name = f"hf:{pretrained}"
-        self.pretrained, self.revision = pretrained, revision or None
+        self.pretrained = pretrained
+        self.revision = revision or _revision_of(pretrained, self.model)
         self.batch_size = max(1, batch_size)
         self.generation = {"max_new_tokens": max_new_tokens, "do_sample": do_sample}
         if do_sample:
@@ -158,3 +161,19 @@ def _rate(request: Request, default: float) -> float:
     times = request.frames.timestamps
     span = times[-1] - times[0] if len(times) > 1 else 0.0
     return round((len(times) - 1) / span, 4) if span > 0 else default
+
+
+def _revision_of(pretrained: str, model) -> str | None:
+    """The commit a hub checkpoint was loaded at, or a content digest of a local folder."""
+    commit = getattr(model.config, "_commit_hash", None)
+    if commit:
+        return commit
+    folder = Path(pretrained)
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*")):
+        if path.is_file() and path.suffix in (".json", ".safetensors", ".bin", ".model", ".jinja"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return f"local-sha256:{digest.hexdigest()[:16]}"

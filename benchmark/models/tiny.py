@@ -1,8 +1,11 @@
-"""Tiny randomly initialised Video-LLMs, saved like hub checkpoints, for CPU tests of the hf adapter.
+"""Tiny randomly initialised Video-LLMs, saved like hub checkpoints: the real `hf` path on a CPU.
 
 Each has a byte-level BPE tokenizer trained here (with the model's special tokens and a chat
 template), its real processor (image and video processors), and a model built from a tiny config,
 all written to a folder that `from_pretrained` loads exactly as it loads a downloaded checkpoint.
+The tests and the demo use them; their outputs are noise, their plumbing is real.
+
+    python -m benchmark.models.tiny OUT_DIR
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ QWEN_TEMPLATE = (
 )
 
 CORPUS = [
-    "Given a video and the query, decide whether the video contains a segment relevant to the query.",
-    "<think>The man opens the door.</think><answer>12.54 to 17.83</answer><correction>NIL</correction>",
+    "Given a video and the query, decide whether the video contains a relevant segment.",
+    "<think>The man opens the door.</think><answer>12.54 to 17.83</answer>",
+    "<correction>NIL</correction>",
     "The video does not contain a relevant segment. A red circle moves to the left at night.",
     "The video frames are taken at these seconds: 0.6, 1.9, 3.1, 4.4.",
     "You are a video analysis expert. Answer the question about the video.",
@@ -113,3 +117,11 @@ def tiny_qwen2_vl(folder: Path, seed: int = 0) -> Path:
     model.save_pretrained(folder)
     processor.save_pretrained(folder)
     return folder
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m benchmark.models.tiny OUT_DIR")
+    print(tiny_qwen2_vl(Path(sys.argv[1])))
