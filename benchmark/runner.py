@@ -30,6 +30,7 @@ from typing import Any
 from tqdm import tqdm
 
 import benchmark
+from benchmark import sharding
 from benchmark.errors import UsageError
 from benchmark.metrics.summary import summarize_task
 from benchmark.models import Model, Request, load_model
@@ -95,8 +96,11 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     """Evaluate a model on tasks into `config.output` (resuming what is already there)."""
     output = Path(config.output)
     specs = load_registry().resolve(config.tasks)
+    rank, size = sharding.world()
     if model is None and config.generate:
         model = load_model(config.model, config.model_args)
+    if rank != 0:  # a data-parallel worker: generate its share, rank 0 does the rest
+        return _generate_share(config, model, specs, rank, size)
     info = _start_run_json(config, output, model)
     judge = judge or load_judge(config.judge, sbert=config.sbert, **config.judge_options)
     info["judge"] = judge.describe()
@@ -126,11 +130,15 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         if frame_spec is not None:
             root = Path(config.video_root) if config.video_root else loaded.video_root
             videos = loaders.setdefault(root, VideoLoader(root, frame_spec, cache))
-        responses = (
-            _generate(model, spec, samples, path, config, videos)
-            if config.generate
-            else _latest_responses(path)
-        )
+        if config.generate and size > 1:
+            _generate_part(model, spec, samples, path, config, videos, rank, size)
+            sharding.wait_for_parts(path, size)
+            sharding.merge_parts(path, size, samples)
+            responses = _latest_responses(path)
+        elif config.generate:
+            responses = _generate(model, spec, samples, path, config, videos)
+        else:
+            responses = _latest_responses(path)
         judgments = _score(judge, spec, samples, responses, path, config)
         summary = summarize_task(
             samples, judgments, judge=judge.name, n_resamples=config.bootstrap, seed=config.seed
@@ -164,6 +172,32 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
 
 
 # --- generation --------------------------------------------------------------------------------
+
+
+def _generate_share(config: RunConfig, model: Model, specs, rank: int, size: int) -> RunOutcome:
+    """What a rank other than 0 does: generate its share of every task, then stop."""
+    frame_spec = (getattr(model, "frame_spec", None) or FrameSpec()) if model.needs_frames else None
+    cache = FrameCache(config.frame_cache_mb * 1024 * 1024)
+    for spec in specs:
+        loaded = load_task(spec, data_root=config.data_root, video_root=config.video_root,
+                           seed=config.seed, limit=config.limit)  # fmt: skip
+        videos = None
+        if frame_spec is not None:
+            root = Path(config.video_root) if config.video_root else loaded.video_root
+            videos = VideoLoader(root, frame_spec, cache)
+        path = Path(config.output) / "samples" / f"{spec.name}.jsonl"
+        _generate_part(model, spec, loaded.samples, path, config, videos, rank, size)
+    return RunOutcome(results={"tasks": {}}, output=Path(config.output), failed=False)
+
+
+def _generate_part(model, spec, samples, path, config, videos, rank: int, size: int) -> None:
+    """Generate this rank's share of a task into its part file and mark it done."""
+    merged = _latest_responses(path)
+    share = [
+        s for s in sharding.shard(samples, rank, size) if s.id not in merged or not merged[s.id].ok
+    ]
+    _generate(model, spec, share, sharding.part_path(path, rank), config, videos)
+    sharding.mark_done(path, rank, size)
 
 
 def score_run(

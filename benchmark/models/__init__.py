@@ -29,6 +29,12 @@ def _hf(**kwargs) -> Model:
     return HFVideoLLM(**kwargs)
 
 
+def _vllm(**kwargs) -> Model:
+    from benchmark.models.vllm_model import VLLMVideoLLM
+
+    return VLLMVideoLLM(**kwargs)
+
+
 MODELS: dict[str, Callable[..., Model]] = {
     "always-answer": AlwaysAnswer,
     "always-refuse": AlwaysRefuse,
@@ -36,6 +42,7 @@ MODELS: dict[str, Callable[..., Model]] = {
     "replay": Replay,
     "openai": _openai,
     "hf": _hf,
+    "vllm": _vllm,
 }
 
 
@@ -86,6 +93,10 @@ def _constructor(name: str, factory: Callable[..., Model]) -> Callable[..., Mode
         from benchmark.models.hf import HFVideoLLM
 
         return HFVideoLLM
+    if name == "vllm":
+        from benchmark.models.vllm_model import VLLMVideoLLM
+
+        return VLLMVideoLLM
     return factory
 
 

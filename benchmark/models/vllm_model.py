@@ -1,0 +1,93 @@
+"""`vllm`: offline batched generation with vLLM (GPU only; `pip install 'refusal-bench[vllm]'`).
+
+The prompt is the checkpoint's own chat template (video first, then the task prompt, after the
+short system prompt); the sampled frames go in as `multi_modal_data={"video": frames}` with their
+rate for processors that use it. Greedy decoding unless a temperature is given.
+
+    refusal-bench run --model vllm \\
+        --model-args pretrained=Qwen/Qwen2.5-VL-7B-Instruct,tensor_parallel_size=1,frames=32 \\
+        --tasks hi_vtg --video-root ~/videos
+"""
+
+from __future__ import annotations
+
+from benchmark.errors import UsageError
+from benchmark.models.base import Model, Request
+from benchmark.video import FrameSpec
+
+
+class VLLMVideoLLM(Model):
+    needs_frames = True
+
+    def __init__(
+        self,
+        pretrained: str = "",
+        revision: str = "",
+        dtype: str = "auto",
+        tensor_parallel_size: int = 1,
+        gpu_memory_utilization: float = 0.9,
+        max_model_len: int = 32768,
+        max_new_tokens: int = 512,
+        temperature: float = 0.0,
+        batch_size: int = 64,
+        frames: int = 0,
+        fps: float = 2.0,
+        max_frames: int = 768,
+        total_pixels: int = 3584 * 28 * 28,
+        timestamps_in_prompt: bool = True,
+    ) -> None:
+        if not pretrained:
+            raise UsageError("name the checkpoint: --model-args pretrained=ORG/NAME")
+        try:
+            from transformers import AutoProcessor
+            from vllm import LLM, SamplingParams
+        except ImportError:
+            raise UsageError(
+                "the vllm model needs vLLM on a CUDA machine: pip install 'refusal-bench[vllm]'"
+            ) from None
+        self.processor = AutoProcessor.from_pretrained(pretrained, revision=revision or None)
+        self.llm = LLM(
+            model=pretrained,
+            revision=revision or None,
+            dtype=dtype,
+            tensor_parallel_size=tensor_parallel_size,
+            gpu_memory_utilization=gpu_memory_utilization,
+            max_model_len=max_model_len,
+            limit_mm_per_prompt={"video": 1},
+        )
+        self.sampling = SamplingParams(temperature=temperature, max_tokens=max_new_tokens)
+        self.name = f"vllm:{pretrained}"
+        self.revision = revision or None
+        self.batch_size = max(1, batch_size)
+        self.frame_spec = FrameSpec(
+            num_frames=frames or None, fps=fps, max_frames=max_frames, total_pixels=total_pixels
+        )
+        self.timestamps_in_prompt = timestamps_in_prompt
+
+    def generate(self, requests: list[Request]) -> list[str]:
+        from benchmark.models.hf import _rate
+
+        prompts = []
+        for request in requests:
+            text = request.prompt.text
+            if self.timestamps_in_prompt:
+                times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
+                text = f"The video frames are taken at these seconds: {times}.\n{text}"
+            conversation = [
+                {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
+                {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": text}]},
+            ]
+            prompts.append(
+                {
+                    "prompt": self.processor.apply_chat_template(
+                        conversation, tokenize=False, add_generation_prompt=True
+                    ),
+                    "multi_modal_data": {"video": request.frames.images},
+                    "mm_processor_kwargs": {"fps": _rate(request, self.frame_spec.fps)},
+                }
+            )
+        outputs = self.llm.generate(prompts, self.sampling, use_tqdm=False)
+        return [o.outputs[0].text.strip() for o in outputs]
+
+    def describe(self) -> dict:
+        return {"name": self.name, "revision": self.revision, "frames": self.frame_spec.describe()}
