@@ -10,7 +10,7 @@ pytest.importorskip("transformers")
 
 from benchmark.models import load_model
 from benchmark.models.base import Request
-from benchmark.models.tiny import tiny_qwen2_vl
+from benchmark.models.tiny import FAMILIES, tiny_qwen2_vl
 from benchmark.prompts import render_prompt
 from benchmark.records import VideoRef, read_json, read_run_file
 from benchmark.runner import RunConfig, run
@@ -35,10 +35,11 @@ def request(frames, question="A red circle moves to the left."):
                    prompt=render_prompt(question, "grounding"), video=VideoRef("v.mp4"), duration=10.0, frames=frames)  # fmt: skip
 
 
-def frames_of(value: int) -> Frames:
+def frames_of(value: int, n: int = 4) -> Frames:
     rng = np.random.default_rng(value)
-    images = rng.integers(0, 255, size=(4, 56, 56, 3), dtype=np.uint8)
-    return Frames(images=images, timestamps=(1.25, 3.75, 6.25, 8.75), source=f"v{value}")
+    images = rng.integers(0, 255, size=(n, 56, 56, 3), dtype=np.uint8)
+    times = tuple(round(10 * (i + 0.5) / n, 2) for i in range(n))
+    return Frames(images=images, timestamps=times, source=f"v{value}")
 
 
 def next_token_logits(model, req):
@@ -51,12 +52,20 @@ def next_token_logits(model, req):
         return model.model(**inputs).logits[0, -1].numpy()
 
 
-def test_frames_reach_the_model(model):
-    a, b = (
-        next_token_logits(model, request(frames_of(1))),
-        next_token_logits(model, request(frames_of(2))),
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_family_loads_from_a_saved_checkpoint_and_sees_the_frames(family, tmp_path):
+    build, n = FAMILIES[family]
+    folder = build(tmp_path / family)
+    args = {"pretrained": str(folder), "frames": str(n), "max_new_tokens": "4", "batch_size": "2"}
+    model = load_model("hf", args)
+    assert model.revision.startswith("local-sha256:")
+    a = next_token_logits(model, request(frames_of(1, n)))
+    b = next_token_logits(model, request(frames_of(2, n)))
+    assert np.abs(a - b).max() > 1e-5  # another video, another prediction: the frames reach it
+    texts = model.generate(
+        [request(frames_of(1, n)), request(frames_of(2, n), "Two squares appear.")]
     )
-    assert np.abs(a - b).max() > 1e-4  # another video, another prediction
+    assert len(texts) == 2 and all(isinstance(t, str) for t in texts)
 
 
 def test_batched_generation_with_left_padding_matches_one_by_one(model):
