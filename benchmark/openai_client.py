@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -238,6 +239,47 @@ class ChatClient:
 
 #: What a reply that is not a chat completion (an HTML page, cut-off JSON) raises when read.
 _MALFORMED = (json.JSONDecodeError, AttributeError, IndexError, TypeError)
+
+
+class InvalidReply(ValueError):
+    """A reply that is not the JSON object expected (after one repair request)."""
+
+
+def json_object(content: str) -> dict[str, Any]:
+    """The JSON object of a reply (a ```json fence around it is tolerated)."""
+    text = re.sub(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", r"\1", content.strip(), flags=re.S)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidReply(f"not JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise InvalidReply("not a JSON object")
+    return data
+
+
+def ask_json(
+    client: ChatClient, messages: list[dict], validate, *, version: str, cached_only: bool = False
+):
+    """Complete `messages`, parse the reply as a JSON object and `validate` it (raising
+    InvalidReply); an unusable reply gets one repair request, then InvalidReply propagates."""
+    params = {"temperature": 0, "response_format": {"type": "json_object"}}
+    content = client.complete(messages, version=version, cached_only=cached_only, **params)
+    try:
+        return validate(json_object(content))
+    except InvalidReply as first:
+        repair = [
+            *messages,
+            {"role": "assistant", "content": content},
+            {
+                "role": "user",
+                "content": f"That reply was not usable ({first}). Reply with only the JSON object.",
+            },
+        ]
+        content = client.complete(repair, version=version, cached_only=cached_only, **params)
+        try:
+            return validate(json_object(content))
+        except InvalidReply as second:
+            raise InvalidReply(f"{second} (after one repair request)") from None
 
 
 def _retry_after(response) -> float | None:

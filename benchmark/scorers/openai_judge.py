@@ -13,8 +13,6 @@ SQLite cache, so judging the same responses again makes no request.
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -25,8 +23,10 @@ import jinja2
 from benchmark.openai_client import (
     CacheMiss,
     ChatClient,
+    InvalidReply,
     RequestFailed,
     ResponseCache,
+    ask_json,
     default_cache_path,
 )
 from benchmark.parse import normalize_span
@@ -44,10 +44,6 @@ from benchmark.scorers.sbert import SbertScorer
 
 PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + qa_v1
 DEFAULT_CONCURRENCY = 8
-
-
-class InvalidReply(ValueError):
-    pass
 
 
 class OpenAIJudge(Judge):
@@ -176,29 +172,13 @@ class OpenAIJudge(Judge):
             {"role": "system", "content": str(module.system(**system_args)).strip()},
             {"role": "user", "content": str(module.user(**user_args)).strip()},
         ]
-        params = {"temperature": 0, "response_format": {"type": "json_object"}}
-        version = f"{step}_v1"
         cached_only = getattr(self._cached_only, "value", False)
-        content = self.client.complete(messages, version=version, cached_only=cached_only, **params)
         try:
-            return validate(_json_object(content))
-        except InvalidReply as first:
-            repair = [
-                *messages,
-                {"role": "assistant", "content": content},
-                {
-                    "role": "user",
-                    "content": f"That reply was not usable ({first}). "
-                    "Reply with only the JSON object.",
-                },
-            ]
-            content = self.client.complete(
-                repair, version=version, cached_only=cached_only, **params
+            return ask_json(
+                self.client, messages, validate, version=f"{step}_v1", cached_only=cached_only
             )
-            try:
-                return validate(_json_object(content))
-            except InvalidReply as second:
-                raise InvalidReply(f"{step}: {second} (after one repair request)") from None
+        except InvalidReply as exc:
+            raise InvalidReply(f"{step}: {exc}") from None
 
     def _add_sbert(self, items, judgments: list[Judgment]) -> list[Judgment]:
         """SBERT similarity of refusal explanations to the reference, as the rules judge does."""
@@ -218,20 +198,7 @@ class OpenAIJudge(Judge):
         return judgments
 
 
-# --- replies -----------------------------------------------------------------------------------
-
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
-
-
-def _json_object(content: str) -> dict[str, Any]:
-    text = _FENCE.sub(r"\1", content.strip())
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidReply(f"not JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise InvalidReply("not a JSON object")
-    return data
+# --- replies ---------------------------------------------------------------------------------
 
 
 def _relevance(data: dict) -> dict[str, Any]:
