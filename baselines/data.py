@@ -1,0 +1,210 @@
+"""Training data for the baseline recipes, built from any task of the suite with its own loaders.
+
+Every example keeps the sample's video reference (and the recipe's frame settings go with the
+recipe), so training sees the videos the benchmark evaluates on, the synthetic split included.
+
+- `sft_examples`: prompt → reference answer (answerable / relevant) or reference refusal
+  (unanswerable / irrelevant), answerable and unanswerable mixed 1:1 (UVQA recipe);
+- `dpo_pairs`: chosen = the reference; rejected = a hallucinated answer for unanswerable items
+  (from a negatives file when given) and an unwarranted refusal for answerable ones;
+- `grpo_examples`: per video one relevant and one refusable query, the irrelevant one drawn from
+  its pool by a step-seeded choice (RA-RFT);
+- `confidence`, `idk_relabel`, `ca_dpo_pairs`: InBoL's confidence from N sampled answers,
+  IDK-IT's relabelling of low-confidence items as refusals, CA-DPO's confidence-weighted pairs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from benchmark.prompts import render_prompt
+from benchmark.records import Sample, to_dict
+from benchmark.scorers.rules import answer_matches
+
+GENERIC_REFUSAL = "The question cannot be answered from the video."
+HALLUCINATION = "Yes, it is clearly shown in the video."
+
+
+def target(sample: Sample) -> str:
+    """What a well-aligned model should say for a sample."""
+    if sample.kind == "relevant" and sample.span is not None:
+        return (
+            "<think>The query matches an event in the video.</think>"
+            f"<answer>{sample.span[0]:.2f} to {sample.span[1]:.2f}</answer>"
+            "<correction>NIL</correction>"
+        )
+    if sample.kind == "irrelevant":
+        refusal = sample.refusal or "The video does not contain a segment relevant to the query."
+        correction = sample.meta.get("correction", "NIL")
+        return (
+            "<think>The query does not match the video.</think>"
+            f"<answer>{refusal}</answer><correction>{correction}</correction>"
+        )
+    if sample.kind == "answerable":
+        return sample.answer or ""
+    return sample.refusal or GENERIC_REFUSAL
+
+
+def prompt(sample: Sample) -> dict[str, Any]:
+    family = "grounding" if sample.is_grounding else "qa"
+    rendered = render_prompt(sample.question, family)
+    return {
+        "system": rendered.system,
+        "prompt": rendered.text,
+        "prompt_version": rendered.version,
+        "video": to_dict(sample.video),
+        "sample_id": sample.id,
+    }
+
+
+def sft_examples(samples: Sequence[Sample], *, seed: int = 0) -> list[dict[str, Any]]:
+    """Prompt/completion examples, answerable (or relevant) and the rest mixed 1:1."""
+    positive = [s for s in samples if s.gold_relevant]
+    negative = [s for s in samples if not s.gold_relevant]
+    n = min(len(positive), len(negative))
+    rng = random.Random(seed)
+    chosen = rng.sample(positive, n) + rng.sample(negative, n)
+    rng.shuffle(chosen)
+    return [prompt(s) | {"completion": target(s)} for s in chosen]
+
+
+def dpo_pairs(
+    samples: Sequence[Sample], *, negatives: dict[str, str] | None = None, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Preference pairs: the reference over a hallucination (unanswerable) or over a refusal."""
+    pairs = []
+    for example in sft_examples(samples, seed=seed):
+        sample_id = example["sample_id"]
+        sample = next(s for s in samples if s.id == sample_id)
+        if sample.gold_relevant:
+            rejected = GENERIC_REFUSAL if not sample.is_grounding else _grounding_refusal()
+        else:
+            rejected = (negatives or {}).get(sample_id) or (
+                HALLUCINATION if not sample.is_grounding else _grounding_guess(sample)
+            )
+        pairs.append(
+            {k: v for k, v in example.items() if k != "completion"}
+            | {"chosen": example["completion"], "rejected": rejected}
+        )
+    return pairs
+
+
+def grpo_examples(
+    samples: Sequence[Sample], *, step: int = 0, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Per video one relevant query and one irrelevant one, drawn from its pool seeded by `step`."""
+    by_video: dict[str, dict[str, list[Sample]]] = defaultdict(
+        lambda: {"relevant": [], "irrelevant": []}
+    )
+    for sample in samples:
+        if sample.is_grounding:
+            by_video[sample.video.path][sample.kind].append(sample)
+    rng = random.Random(f"{seed}:{step}")
+    examples = []
+    for video in sorted(by_video):
+        pools = by_video[video]
+        if not pools["relevant"] or not pools["irrelevant"]:
+            continue
+        relevant = pools["relevant"][rng.randrange(len(pools["relevant"]))]
+        irrelevant = pools["irrelevant"][rng.randrange(len(pools["irrelevant"]))]
+        for sample in (relevant, irrelevant):
+            examples.append(
+                prompt(sample)
+                | {
+                    "relevant": sample.kind == "relevant",
+                    "span": list(sample.span) if sample.span else None,
+                    "duration": sample.duration,
+                    "refusal": sample.refusal,
+                    "contrast": relevant.question if sample is irrelevant else None,
+                    "original_query": sample.meta.get("correction", relevant.question)
+                    if sample is irrelevant
+                    else None,
+                }
+            )
+    return examples
+
+
+def confidence(sampled_answers: Sequence[str], reference: str) -> float:
+    """InBoL: the share of N sampled answers that give the reference answer.
+
+    >>> confidence(["It is red.", "Red.", "blue"], "red")
+    0.6666666666666666
+    """
+    if not sampled_answers:
+        return 0.0
+    return sum(answer_matches(a, reference) for a in sampled_answers) / len(sampled_answers)
+
+
+def idk_relabel(
+    samples: Sequence[Sample], confidences: dict[str, float], *, threshold: float = 0.5
+) -> list[dict]:
+    """IDK-IT: answerable items the model answers with confidence below `threshold` are relabelled
+    as refusals ("I don't know"); the rest keep their reference."""
+    out = []
+    for sample in samples:
+        example = prompt(sample) | {"completion": target(sample)}
+        if sample.kind == "answerable" and confidences.get(sample.id, 1.0) < threshold:
+            example["completion"] = GENERIC_REFUSAL
+            example["relabelled"] = True
+        out.append(example)
+    return out
+
+
+def ca_dpo_pairs(samples: Sequence[Sample], confidences: dict[str, float]) -> list[dict]:
+    """CA-DPO: per answerable item two pairs, weighted by the model's confidence c:
+    answer over refusal with weight c, refusal over a wrong answer with weight 1 − c.
+
+    >>> from benchmark.records import VideoRef
+    >>> s = Sample(id="q", task="t", video=VideoRef("v.mp4"), question="What colour?",
+    ...            kind="answerable", answer="red")
+    >>> [(p["chosen"], p["weight"]) for p in ca_dpo_pairs([s], {"q": 0.75})]
+    [('red', 0.75), ('The question cannot be answered from the video.', 0.25)]
+    """
+    pairs = []
+    for sample in samples:
+        if sample.kind != "answerable":
+            continue
+        c = confidences.get(sample.id, 0.0)
+        base = prompt(sample)
+        pairs.append(
+            base | {"chosen": sample.answer or "", "rejected": GENERIC_REFUSAL, "weight": c}
+        )
+        pairs.append(base | {"chosen": GENERIC_REFUSAL, "rejected": HALLUCINATION, "weight": 1 - c})
+    return pairs
+
+
+def weighted_dpo_loss(
+    policy_chosen, policy_rejected, reference_chosen, reference_rejected, weights, *, beta=0.1
+):
+    """CA-DPO loss: mean_i w_i · −log σ(β · [(π_c − ref_c) − (π_r − ref_r)]) over log-probabilities.
+
+    >>> round(weighted_dpo_loss([0.0], [0.0], [0.0], [0.0], [1.0]), 6)  # no preference yet: log 2
+    0.693147
+    """
+    import numpy as np
+
+    margin = beta * (
+        (np.asarray(policy_chosen) - reference_chosen)
+        - (np.asarray(policy_rejected) - reference_rejected)
+    )
+    losses = np.logaddexp(0.0, -margin)  # −log σ(margin)
+    return float(np.mean(np.asarray(weights) * losses))
+
+
+def _grounding_refusal() -> str:
+    return (
+        "<think>Nothing matches.</think>"
+        "<answer>The video does not contain a relevant segment.</answer>"
+        "<correction>NIL</correction>"
+    )
+
+
+def _grounding_guess(sample: Sample) -> str:
+    d = sample.duration or 30.0
+    return (
+        "<think>The query matches.</think>"
+        f"<answer>{d / 3:.2f} to {2 * d / 3:.2f}</answer><correction>NIL</correction>"
+    )

@@ -1,0 +1,162 @@
+"""The four RA-RFT rewards (RA-RFT paper, refusal-aware reinforcement fine-tuning), summed
+by the `ra_rft` recipe. Plain TRL reward functions: `(completions, **columns) -> list[float]`,
+where `completions` are strings or chat messages and the columns come from the training dataset.
+
+- format: 1 when the whole output is <think>…</think> <answer>…</answer> <correction>…</correction>;
+- refuse-IoU: a relevant query answered with a span earns IoU × (1 − |Δstart|/D) × (1 − |Δend|/D);
+  an irrelevant query answered without a span earns 1; anything else 0;
+- explain: for an irrelevant query refused, s(explanation, reference refusal) − s(explanation,
+  contrast), with s = (cos + 1) / 2 on MiniLM (the RA-RFT training setting);
+- correction: a relevant query earns 1 when its correction is "NIL"; an irrelevant one earns
+  s(correction, the original relevant query).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+
+from benchmark.metrics.grounding import temporal_iou
+from benchmark.parse import parse_span, split_tags
+
+Similarity = Callable[[list[str], list[str]], list[float]]
+
+_FORMAT = re.compile(
+    r"^\s*<think>.*?</think>\s*<answer>.*?</answer>\s*<correction>.*?</correction>\s*$", re.S
+)
+
+
+def format_reward(completions: Sequence, **_) -> list[float]:
+    """1.0 for the think → answer → correction layout over the whole output, else 0.0.
+
+    >>> good = "<think>a</think><answer>1 to 2</answer><correction>NIL</correction>"
+    >>> format_reward([good, "1 to 2"])
+    [1.0, 0.0]
+    """
+    return [1.0 if _FORMAT.match(_text(c)) else 0.0 for c in completions]
+
+
+def refuse_iou_reward(
+    completions: Sequence, relevant: Sequence[bool], span: Sequence, duration: Sequence[float], **_
+) -> list[float]:
+    """Grounding reward that pays for refusing irrelevant queries.
+
+    >>> refuse_iou_reward(["<answer>0 to 5</answer>", "<answer>no such event</answer>"],
+    ...                   relevant=[True, False], span=[[0, 10], None], duration=[20, 20])
+    [0.375, 1.0]
+    """
+    rewards = []
+    for completion, is_relevant, gold, length in zip(
+        completions, relevant, span, duration, strict=True
+    ):
+        predicted = parse_span(_answer(completion), duration=length)
+        if is_relevant and predicted is not None and gold is not None:
+            d = float(length) if length else max(gold[1], predicted[1], 1e-9)
+            iou = temporal_iou(predicted, tuple(gold))
+            rewards.append(
+                iou * (1 - abs(predicted[0] - gold[0]) / d) * (1 - abs(predicted[1] - gold[1]) / d)
+            )
+        elif not is_relevant and predicted is None:
+            rewards.append(1.0)
+        else:
+            rewards.append(0.0)
+    return rewards
+
+
+def explain_reward(
+    completions: Sequence,
+    relevant: Sequence[bool],
+    refusal: Sequence[str | None],
+    contrast: Sequence[str | None],
+    similarity: Similarity | None = None,
+    **_,
+) -> list[float]:
+    """s(explanation, reference) − s(explanation, contrast) for refused irrelevant queries, else 0.
+
+    >>> same = lambda a, b: [1.0 if x == y else 0.5 for x, y in zip(a, b)]
+    >>> outputs = ["<answer>no red car</answer>", "<answer>1 to 2</answer>"]
+    >>> explain_reward(outputs, relevant=[False, True], refusal=["no red car", None],
+    ...                contrast=["a blue car", None], similarity=same)
+    [0.5, 0.0]
+    """
+    similarity = similarity or minilm_similarity
+    wanted = [
+        k
+        for k, (c, is_relevant, reference) in enumerate(
+            zip(completions, relevant, refusal, strict=True)
+        )
+        if not is_relevant and reference and parse_span(_answer(c)) is None
+    ]
+    explanations = [_answer(completions[k]) for k in wanted]
+    to_gold = similarity(explanations, [refusal[k] for k in wanted]) if wanted else []
+    to_contrast = similarity(explanations, [contrast[k] or "" for k in wanted]) if wanted else []
+    rewards = [0.0] * len(completions)
+    for k, gold, other in zip(wanted, to_gold, to_contrast, strict=True):
+        rewards[k] = float(gold) - float(other)
+    return rewards
+
+
+def correction_reward(
+    completions: Sequence,
+    relevant: Sequence[bool],
+    original_query: Sequence[str | None],
+    similarity: Similarity | None = None,
+    **_,
+) -> list[float]:
+    """Relevant: 1 if the correction is NIL. Irrelevant: s(correction, original relevant query).
+
+    >>> same = lambda a, b: [1.0 if x == y else 0.5 for x, y in zip(a, b)]
+    >>> outputs = ["<correction>NIL</correction>", "<correction>a man runs</correction>"]
+    >>> correction_reward(outputs, relevant=[True, False], original_query=[None, "a man runs"],
+    ...                   similarity=same)
+    [1.0, 1.0]
+    """
+    similarity = similarity or minilm_similarity
+    corrections = [split_tags(_text(c)).correction or "" for c in completions]
+    rewards = [0.0] * len(completions)
+    wanted = []
+    for k, (correction, is_relevant, original) in enumerate(
+        zip(corrections, relevant, original_query, strict=True)
+    ):
+        if is_relevant:
+            rewards[k] = 1.0 if correction.strip().upper() == "NIL" else 0.0
+        elif original and correction.strip() and correction.strip().upper() != "NIL":
+            wanted.append(k)
+    scores = (
+        similarity([corrections[k] for k in wanted], [original_query[k] for k in wanted])
+        if wanted
+        else []
+    )
+    for k, score in zip(wanted, scores, strict=True):
+        rewards[k] = float(score)
+    return rewards
+
+
+RA_RFT_REWARDS = (format_reward, refuse_iou_reward, explain_reward, correction_reward)
+
+
+def minilm_similarity(a: list[str], b: list[str]) -> list[float]:
+    """(cos + 1) / 2 on all-MiniLM-L6-v2, the RA-RFT training reward's similarity."""
+    return [float((value + 1) / 2) for value in _minilm().cosine(a, b)]
+
+
+@cache
+def _minilm():
+    from benchmark.scorers import SbertScorer
+
+    return SbertScorer()
+
+
+def _text(completion) -> str:
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, list):  # chat format: [{"role": "assistant", "content": ...}]
+        return "".join(str(m.get("content", "")) for m in completion if isinstance(m, dict))
+    return str(completion)
+
+
+def _answer(completion) -> str:
+    text = _text(completion)
+    answer = split_tags(text).answer
+    return answer if answer is not None else text

@@ -1,0 +1,137 @@
+"""RA-RFT rewards and the baseline recipes' training data, against hand-computed values."""
+
+from __future__ import annotations
+
+import pytest
+
+from baselines.data import (
+    GENERIC_REFUSAL,
+    ca_dpo_pairs,
+    confidence,
+    dpo_pairs,
+    grpo_examples,
+    idk_relabel,
+    sft_examples,
+    weighted_dpo_loss,
+)
+from baselines.rewards import correction_reward, explain_reward, format_reward, refuse_iou_reward
+from benchmark.task_loading import load_task
+
+
+def exact(a, b):
+    return [1.0 if x == y else 0.0 for x, y in zip(a, b, strict=True)]
+
+
+def test_format_reward_needs_the_whole_layout():
+    good = "<think>x</think>\n<answer>1 to 2</answer>\n<correction>NIL</correction>"
+    assert format_reward(
+        [
+            good,
+            good + " trailing",
+            "<answer>1 to 2</answer>",
+            [{"role": "assistant", "content": good}],
+        ]
+    ) == [1.0, 0.0, 0.0, 1.0]
+
+
+def test_refuse_iou_by_hand():
+    outputs = [
+        "<answer>5 to 15</answer>",
+        "<answer>5 to 15</answer>",
+        "<answer>nothing matches</answer>",
+        "<answer>no</answer>",
+    ]
+    rewards = refuse_iou_reward(
+        outputs,
+        relevant=[True, False, False, True],
+        span=[[0, 10], None, None, [0, 10]],
+        duration=[20, 20, 20, 20],
+    )
+    # IoU(5-15, 0-10) = 5/15; (1 - 5/20) * (1 - 5/20) = 0.5625
+    assert rewards == pytest.approx([5 / 15 * 0.5625, 0.0, 1.0, 0.0])
+
+
+def test_explain_and_correction_rewards_by_hand():
+    outputs = [
+        "<answer>there is no dog</answer><correction>a cat sleeps</correction>",
+        "<answer>2 to 3</answer><correction>NIL</correction>",
+    ]
+    assert explain_reward(
+        outputs,
+        relevant=[False, True],
+        refusal=["there is no dog", None],
+        contrast=["a cat sleeps", None],
+        similarity=exact,
+    ) == [1.0, 0.0]
+    assert correction_reward(
+        outputs, relevant=[False, True], original_query=["a cat sleeps", None], similarity=exact
+    ) == [1.0, 1.0]
+    assert correction_reward(
+        ["<correction>x</correction>"], relevant=[True], original_query=[None], similarity=exact
+    ) == [0.0]
+
+
+def test_minilm_similarity_is_cos_plus_one_over_two():
+    pytest.importorskip("sentence_transformers")
+    from baselines.rewards import minilm_similarity
+
+    (same,) = minilm_similarity(["a red car"], ["a red car"])
+    assert same == pytest.approx(1.0, abs=1e-5)
+
+
+def test_sft_mixes_one_to_one_and_keeps_the_video():
+    samples = load_task("synth_uvqa").samples + load_task("synth_qa").samples
+    examples = sft_examples(samples)
+    answerable = [
+        e
+        for e in examples
+        if e["completion"] != GENERIC_REFUSAL and "cannot be answered" not in e["completion"]
+    ]
+    assert len(examples) == 2 * min(
+        len(load_task("synth_uvqa").samples), len(load_task("synth_qa").samples)
+    )
+    assert abs(len(answerable) - len(examples) / 2) <= 1
+    assert all(
+        e["video"]["path"].startswith("videos/") and e["prompt_version"] == "qa_v1"
+        for e in examples
+    )
+
+
+def test_dpo_pairs_prefer_the_reference():
+    samples = load_task("synth_uvqa").samples + load_task("synth_qa").samples
+    pairs = dpo_pairs(samples, negatives={samples[0].id: "It is a green triangle."})
+    assert all(p["chosen"] != p["rejected"] for p in pairs)
+    by_id = {p["sample_id"]: p for p in pairs}
+    if samples[0].id in by_id:
+        assert by_id[samples[0].id]["rejected"] == "It is a green triangle."
+
+
+def test_grpo_examples_one_relevant_and_one_refusable_per_video():
+    samples = load_task("synth_hivtg").samples
+    first, again, other = (
+        grpo_examples(samples, step=0),
+        grpo_examples(samples, step=0),
+        grpo_examples(samples, step=1),
+    )
+    assert first == again and first != other
+    assert [e["relevant"] for e in first[:4]] == [True, False, True, False]
+    irrelevant = first[1]
+    assert irrelevant["refusal"] and irrelevant["original_query"] and irrelevant["span"] is None
+
+
+def test_inbol_confidence_relabelling_and_weights():
+    samples = load_task("synth_qa", limit=4).samples
+    confidences = {samples[0].id: confidence(["no idea"], samples[0].answer), samples[1].id: 1.0}
+    relabelled = idk_relabel(samples[:2], confidences, threshold=0.5)
+    assert relabelled[0]["completion"] == GENERIC_REFUSAL and relabelled[0]["relabelled"]
+    assert relabelled[1]["completion"] == samples[1].answer
+    pairs = ca_dpo_pairs(samples[:1], {samples[0].id: 0.2})
+    assert [p["weight"] for p in pairs] == [0.2, pytest.approx(0.8)]
+
+
+def test_weighted_dpo_loss_by_hand():
+    import math
+
+    # margin = 0.1 * ((1 - 0) - (0 - 0)) = 0.1 -> -log(sigmoid(0.1)) = log(1 + e^-0.1)
+    loss = weighted_dpo_loss([1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [1.0, 0.0])
+    assert loss == pytest.approx(math.log(1 + math.exp(-0.1)) / 2)
