@@ -31,20 +31,6 @@ def _command(name: str, help: str):
     return register
 
 
-def _not_yet(name: str, issue: str) -> Callable[[argparse.ArgumentParser], Handler]:
-    """A subcommand whose implementation lands with a later issue: says so, exit code 2."""
-
-    def build(parser: argparse.ArgumentParser) -> Handler:
-        parser.set_defaults(takes_any_arguments=True)
-
-        def handler(args: argparse.Namespace) -> int:
-            raise UsageError(f"`refusal-bench {name}` is not available in this version ({issue})")
-
-        return handler
-
-    return build
-
-
 def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-root",
@@ -594,8 +580,38 @@ def _render_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-for _name, _help, _issue in (("train", "run a baseline training recipe", "baselines"),):
-    _command(_name, _help)(_not_yet(_name, f"coming with the {_issue} work"))
+RECIPES = ("sft", "dpo", "ra_rft", "idk_it", "ca_dpo")
+
+
+@_command("train", "run a baseline training recipe (TRL), then evaluate the checkpoint")
+def _train(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("recipe", choices=RECIPES, help="the recipe (see baselines/)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="recipe config YAML (see baselines/<recipe>/config.yaml)"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting"
+    )
+
+    def handler(args: argparse.Namespace) -> int:
+        import json
+
+        if args.recipe != "sft":
+            raise UsageError(
+                f"the {args.recipe} recipe is not available in this version yet (sft is)"
+            )
+        try:
+            from baselines.common import load_config
+            from baselines.sft.train import SFTRecipeConfig, main
+        except ImportError as exc:
+            raise UsageError(
+                f"training needs the train extra: pip install 'refusal-bench[train]' ({exc})"
+            ) from None
+        summary = main(load_config(SFTRecipeConfig, args.config, args.set))
+        print(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))
+        return EXIT_OK
+
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,69 @@
+"""What every recipe shares: its config file, the training videos, and the closing evaluation."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmark.errors import UsageError
+from benchmark.records import VideoRef
+from benchmark.task_loading import load_task
+from benchmark.video import FrameSpec, VideoLoader
+
+
+def load_config(cls, path: str | Path | None, overrides: list[str] | None = None):
+    """A recipe config dataclass from a YAML file, with `key=value` overrides applied."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise UsageError(f"{path}: expected a mapping of recipe settings")
+        values.update(data)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set expects key=value, got {item!r}")
+        values[key] = yaml.safe_load(value)
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise UsageError(
+            f"unknown setting {unknown[0]!r} for {cls.__name__}; known: {', '.join(fields)}"
+        )
+    hints = typing.get_type_hints(cls)
+    for key, value in values.items():
+        if hints.get(key) is float and isinstance(value, int | str):
+            values[key] = float(value)
+    return cls(**values)
+
+
+def training_samples(
+    tasks: str, *, split: str, data_root: str | None, seed: int, limit: int | None = None
+):
+    """Samples of the training tasks, and the video root their paths resolve against."""
+    samples, root = [], None
+    for task in [t.strip() for t in tasks.split(",") if t.strip()]:
+        loaded = load_task(
+            task,
+            data_root=data_root,
+            seed=seed,
+            limit=limit,
+            split=split if task.startswith("synth") else None,
+        )
+        samples += loaded.samples
+        root = root or loaded.video_root
+    return samples, root
+
+
+def frames_for(loader: VideoLoader, video: dict):
+    return loader.frames(VideoRef(**video))
+
+
+def video_loader(root: Path | str | None, frames: int) -> VideoLoader:
+    return VideoLoader(
+        Path(root) if root else None, FrameSpec(num_frames=frames, total_pixels=None)
+    )

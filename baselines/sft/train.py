@@ -1,0 +1,169 @@
+"""SFT baseline (UVQA paper): answerable and unanswerable questions mixed 1:1, the model learns to
+answer the first and refuse the second with the reference refusal.
+
+    accelerate launch --use_deepspeed --deepspeed_config_file baselines/configs/ds_zero2.json \
+        baselines/sft/train.py --config baselines/sft/config.yaml
+    refusal-bench train sft --config baselines/sft/config.yaml --set max_steps=2
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+
+from baselines.common import load_config, training_samples, video_loader
+from baselines.data import sft_examples
+
+
+@dataclass
+class SFTRecipeConfig:
+    model: str  # checkpoint to start from (hub id or folder)
+    output_dir: str = "checkpoints/sft"
+    tasks: str = "synth_qa,synth_uvqa"  # training tasks (train split for the synthetic ones)
+    eval_tasks: str = "synth_qa,synth_uvqa"  # evaluated through the runner at the end ("" to skip)
+    data_root: str | None = None
+    video_root: str | None = None
+    frames: int = 8
+    learning_rate: float = 1e-6
+    per_device_train_batch_size: int = 4
+    gradient_accumulation_steps: int = 32  # x 4 per device = 128 per GPU step on one GPU
+    num_train_epochs: float = 1.0
+    max_steps: int = -1
+    lr_scheduler_type: str = "constant"
+    bf16: bool = True
+    use_cpu: bool = False
+    deepspeed: str | None = None  # e.g. baselines/configs/ds_zero2.json
+    seed: int = 0
+    limit: int | None = None  # samples per task, for smoke tests
+    eval_limit: int | None = None
+
+
+def main(config: SFTRecipeConfig) -> dict:
+    import datasets
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+    from trl import SFTConfig, SFTTrainer
+
+    samples, root = training_samples(
+        config.tasks,
+        split="train",
+        data_root=config.data_root,
+        seed=config.seed,
+        limit=config.limit,
+    )
+    examples = sft_examples(samples, seed=config.seed)
+    loader = video_loader(config.video_root or root, config.frames)
+    processor = AutoProcessor.from_pretrained(config.model)
+    processor.tokenizer.padding_side = "right"
+    model = AutoModelForImageTextToText.from_pretrained(
+        config.model, dtype=torch.bfloat16 if config.bf16 else torch.float32
+    )
+    args = SFTConfig(
+        output_dir=config.output_dir,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.per_device_train_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        num_train_epochs=config.num_train_epochs,
+        max_steps=config.max_steps,
+        lr_scheduler_type=config.lr_scheduler_type,
+        bf16=config.bf16,
+        use_cpu=config.use_cpu,
+        deepspeed=config.deepspeed,
+        seed=config.seed,
+        report_to="none",
+        logging_steps=1,
+        save_strategy="no",
+        remove_unused_columns=False,
+        dataset_kwargs={"skip_prepare_dataset": True},
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=datasets.Dataset.from_list(examples),
+        data_collator=VideoSFTCollator(processor, loader),
+        processing_class=processor,
+    )
+    result = trainer.train()
+    trainer.save_model(config.output_dir)
+    processor.save_pretrained(config.output_dir)
+    summary = {
+        "train_loss": result.training_loss,
+        "steps": result.global_step,
+        "config": asdict(config),
+    }
+    if config.eval_tasks:
+        summary["eval"] = evaluate(config)
+    return summary
+
+
+class VideoSFTCollator:
+    """Chat text with the video, the prompt tokens masked out of the labels."""
+
+    def __init__(self, processor, loader) -> None:
+        self.processor = processor
+        self.loader = loader
+
+    def __call__(self, examples: list[dict]):
+        from benchmark.records import VideoRef
+
+        prompts, fulls, videos = [], [], []
+        eos = self.processor.tokenizer.eos_token or ""
+        for example in examples:
+            conversation = [
+                {"role": "system", "content": [{"type": "text", "text": example["system"]}]},
+                {
+                    "role": "user",
+                    "content": [{"type": "video"}, {"type": "text", "text": example["prompt"]}],
+                },
+            ]
+            prompt = self.processor.apply_chat_template(
+                conversation, tokenize=False, add_generation_prompt=True
+            )
+            prompts.append(prompt)
+            fulls.append(prompt + example["completion"] + eos)
+            videos.append(list(self.loader.frames(VideoRef(**example["video"])).images))
+        batch = self.processor(text=fulls, videos=videos, padding=True, return_tensors="pt")
+        prompt_lengths = [
+            len(self.processor(text=[p], videos=[v], return_tensors="pt")["input_ids"][0])
+            for p, v in zip(prompts, videos, strict=True)
+        ]
+        labels = batch["input_ids"].clone()
+        for row, length in enumerate(prompt_lengths):
+            labels[row, :length] = -100
+        labels[batch["attention_mask"] == 0] = -100
+        batch["labels"] = labels
+        return batch
+
+
+def evaluate(config) -> dict:
+    """The trained checkpoint through the benchmark runner (the same path as any hf model)."""
+    from pathlib import Path
+
+    from benchmark.runner import RunConfig, run
+
+    outcome = run(
+        RunConfig(
+            model="hf",
+            model_args={
+                "pretrained": config.output_dir,
+                "frames": str(config.frames),
+                "max_new_tokens": "64",
+            },
+            tasks=config.eval_tasks,
+            output=Path(config.output_dir) / "eval",
+            limit=config.eval_limit,
+            data_root=config.data_root,
+            video_root=config.video_root,
+            sbert="none",
+            progress=False,
+        )
+    )
+    return {task: entry["metrics"] for task, entry in outcome.results["tasks"].items()}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    cli = parser.parse_args()
+    print(main(load_config(SFTRecipeConfig, cli.config, cli.set)))
