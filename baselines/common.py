@@ -59,11 +59,50 @@ def training_samples(
     return samples, root
 
 
-def frames_for(loader: VideoLoader, video: dict):
-    return loader.frames(VideoRef(**video))
+def frames_for(loader: VideoLoader, video: dict) -> list:
+    """The sampled frames (PIL images) of an example's video."""
+    return list(loader.frames(VideoRef(**video)).images)
+
+
+def chat_prompt(processor, example: dict) -> str:
+    """The example's system + video + question turn in the model's chat template, ready for the
+    assistant's reply."""
+    conversation = [
+        {"role": "system", "content": [{"type": "text", "text": example["system"]}]},
+        {
+            "role": "user",
+            "content": [{"type": "video"}, {"type": "text", "text": example["prompt"]}],
+        },
+    ]
+    return processor.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
 
 
 def video_loader(root: Path | str | None, frames: int) -> VideoLoader:
     return VideoLoader(
         Path(root) if root else None, FrameSpec(num_frames=frames, total_pixels=None)
     )
+
+
+def evaluate(config) -> dict:
+    """The trained checkpoint through the benchmark runner (the same path as any hf model)."""
+    from benchmark.runner import RunConfig, run
+
+    outcome = run(
+        RunConfig(
+            model="hf",
+            model_args=hf_model_args(config.output_dir, config.frames),
+            tasks=config.eval_tasks,
+            output=Path(config.output_dir) / "eval",
+            limit=config.eval_limit,
+            data_root=config.data_root,
+            video_root=config.video_root,
+            sbert="none",
+            progress=False,
+        )
+    )
+    return {task: entry["metrics"] for task, entry in outcome.results["tasks"].items()}
+
+
+def hf_model_args(checkpoint: str, frames: int) -> dict[str, str]:
+    """`--model hf` arguments for a recipe's checkpoint, with the frames it trained on."""
+    return {"pretrained": str(checkpoint), "frames": str(frames), "max_new_tokens": "64"}

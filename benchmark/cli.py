@@ -581,6 +581,7 @@ def _render_synth(args: argparse.Namespace) -> int:
 
 
 RECIPES = ("sft", "dpo", "ra_rft", "idk_it", "ca_dpo")
+BUILT_RECIPES = ("sft", "dpo")
 
 
 @_command("train", "run a baseline training recipe (TRL), then evaluate the checkpoint")
@@ -596,18 +597,22 @@ def _train(parser: argparse.ArgumentParser) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         import json
 
-        if args.recipe != "sft":
+        if args.recipe not in BUILT_RECIPES:
             raise UsageError(
-                f"the {args.recipe} recipe is not available in this version yet (sft is)"
+                f"the {args.recipe} recipe is not available in this version yet "
+                f"(built: {', '.join(BUILT_RECIPES)})"
             )
         try:
+            import importlib
+
             from baselines.common import load_config
-            from baselines.sft.train import SFTRecipeConfig, main
+
+            recipe = importlib.import_module(f"baselines.{args.recipe}.train")
         except ImportError as exc:
             raise UsageError(
                 f"training needs the train extra: pip install 'refusal-bench[train]' ({exc})"
             ) from None
-        summary = main(load_config(SFTRecipeConfig, args.config, args.set))
+        summary = recipe.main(load_config(recipe.CONFIG, args.config, args.set))
         print(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))
         return EXIT_OK
 

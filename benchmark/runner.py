@@ -83,6 +83,7 @@ class RunConfig:
     progress: bool = True
     frame_cache_mb: int = 512  # decoded frames kept in memory, shared by a video's queries
     generate: bool = True  # False: only score the responses already in the run directory
+    split: str | None = None  # "train": a synthetic task's train split (the recipes' negatives)
 
 
 @dataclass
@@ -121,6 +122,7 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
             video_root=config.video_root,
             seed=config.seed,
             limit=config.limit,
+            split=config.split,
         )
         samples = loaded.samples
         info["tasks"][spec.name] = _task_provenance(spec, loaded, samples)
@@ -180,7 +182,7 @@ def _generate_share(config: RunConfig, model: Model, specs, rank: int, size: int
     cache = FrameCache(config.frame_cache_mb * 1024 * 1024)
     for spec in specs:
         loaded = load_task(spec, data_root=config.data_root, video_root=config.video_root,
-                           seed=config.seed, limit=config.limit)  # fmt: skip
+                           seed=config.seed, limit=config.limit, split=config.split)  # fmt: skip
         videos = None
         if frame_spec is not None:
             root = Path(config.video_root) if config.video_root else loaded.video_root
@@ -227,6 +229,7 @@ def score_run(
         data_root=info.get("data_root"),
         video_root=info.get("video_root"),
         seed=info.get("seed", 0),
+        split=info.get("split"),
         bootstrap=bootstrap,
         progress=progress,
         generate=False,
@@ -367,6 +370,7 @@ def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dic
             info.get("model", {}).get("registry_name") == config.model
             and info.get("model", {}).get("args") == config.model_args
             and info.get("seed") == config.seed
+            and info.get("split") == config.split
             and info.get("prompts") == _prompt_versions()
         )
         if not same:
@@ -398,6 +402,7 @@ def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dic
         "platform": platform.platform(),
         "model": described,
         "seed": config.seed,
+        "split": config.split,
         "limit": config.limit,
         "bootstrap": config.bootstrap,
         "base_run": None,

@@ -11,7 +11,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict, dataclass
 
-from baselines.common import load_config, training_samples, video_loader
+from baselines.common import (
+    chat_prompt,
+    evaluate,
+    frames_for,
+    load_config,
+    training_samples,
+    video_loader,
+)
 from baselines.data import sft_examples
 
 
@@ -36,6 +43,9 @@ class SFTRecipeConfig:
     seed: int = 0
     limit: int | None = None  # samples per task, for smoke tests
     eval_limit: int | None = None
+
+
+CONFIG = SFTRecipeConfig
 
 
 def main(config: SFTRecipeConfig) -> dict:
@@ -104,24 +114,13 @@ class VideoSFTCollator:
         self.loader = loader
 
     def __call__(self, examples: list[dict]):
-        from benchmark.records import VideoRef
-
         prompts, fulls, videos = [], [], []
         eos = self.processor.tokenizer.eos_token or ""
         for example in examples:
-            conversation = [
-                {"role": "system", "content": [{"type": "text", "text": example["system"]}]},
-                {
-                    "role": "user",
-                    "content": [{"type": "video"}, {"type": "text", "text": example["prompt"]}],
-                },
-            ]
-            prompt = self.processor.apply_chat_template(
-                conversation, tokenize=False, add_generation_prompt=True
-            )
+            prompt = chat_prompt(self.processor, example)
             prompts.append(prompt)
             fulls.append(prompt + example["completion"] + eos)
-            videos.append(list(self.loader.frames(VideoRef(**example["video"])).images))
+            videos.append(frames_for(self.loader, example["video"]))
         batch = self.processor(text=fulls, videos=videos, padding=True, return_tensors="pt")
         prompt_lengths = [
             len(self.processor(text=[p], videos=[v], return_tensors="pt")["input_ids"][0])
@@ -133,32 +132,6 @@ class VideoSFTCollator:
         labels[batch["attention_mask"] == 0] = -100
         batch["labels"] = labels
         return batch
-
-
-def evaluate(config) -> dict:
-    """The trained checkpoint through the benchmark runner (the same path as any hf model)."""
-    from pathlib import Path
-
-    from benchmark.runner import RunConfig, run
-
-    outcome = run(
-        RunConfig(
-            model="hf",
-            model_args={
-                "pretrained": config.output_dir,
-                "frames": str(config.frames),
-                "max_new_tokens": "64",
-            },
-            tasks=config.eval_tasks,
-            output=Path(config.output_dir) / "eval",
-            limit=config.eval_limit,
-            data_root=config.data_root,
-            video_root=config.video_root,
-            sbert="none",
-            progress=False,
-        )
-    )
-    return {task: entry["metrics"] for task, entry in outcome.results["tasks"].items()}
 
 
 if __name__ == "__main__":
