@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import socket
 import typing
 from pathlib import Path
 from typing import Any
@@ -106,3 +108,22 @@ def evaluate(config) -> dict:
 def hf_model_args(checkpoint: str, frames: int) -> dict[str, str]:
     """`--model hf` arguments for a recipe's checkpoint, with the frames it trained on."""
     return {"pretrained": str(checkpoint), "frames": str(frames), "max_new_tokens": "64"}
+
+
+def single_process_distributed_env() -> None:
+    """DeepSpeed needs a process group even on one process: when no launcher (accelerate,
+    torchrun, deepspeed) set one up, describe a world of one on a free local port."""
+    if "RANK" in os.environ or "LOCAL_RANK" in os.environ:
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    os.environ.update(RANK="0", LOCAL_RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1",
+                      MASTER_PORT=str(port))  # fmt: skip
+
+
+def zero_stage(trainer) -> int | None:
+    """The DeepSpeed ZeRO stage the trainer ran under (None without DeepSpeed)."""
+    if not getattr(trainer, "is_deepspeed_enabled", False):
+        return None
+    return trainer.model_wrapped.zero_optimization_stage()

@@ -22,7 +22,7 @@ def test_sft_trains_two_steps_and_its_checkpoint_is_evaluated(tmp_path, capsys):
     code = main(["train", "sft", *[arg for s in settings for arg in ("--set", s)]])
     assert code == 0
     printed = capsys.readouterr().out
-    assert '"steps": 2' in printed
+    assert '"steps": 2' in printed and '"zero_stage": null' in printed
     assert (out / "config.json").is_file() and (out / "model.safetensors").is_file()
     results = json.loads((out / "eval" / "results.json").read_text())
     assert (
@@ -65,3 +65,43 @@ def test_hallucinations_keep_only_answers_that_did_not_refuse(tmp_path):
     assert hallucinations(tmp_path / "run") == {"a": "The dog is red."}
     with pytest.raises(UsageError, match="no samples/"):
         hallucinations(tmp_path / "empty")
+
+
+def test_sft_runs_under_deepspeed_zero2_on_one_cpu_process(tmp_path):
+    """DeepSpeed's ZeRO-2 engine (CPU accelerator), in its own process as a launcher would run it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
+    out = tmp_path / "sft-zero2"
+    zero2 = Path(__file__).parents[1] / "baselines" / "configs" / "ds_zero2.json"
+    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
+                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=8", "eval_tasks=synth_qa",
+                "eval_limit=2", f"deepspeed={zero2}"]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "LOCAL_RANK", "WORLD_SIZE")}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmark", "train", "sft", *[a for s in settings for a in ("--set", s)]],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout[done.stdout.rindex("\n{\n") :])
+    assert summary["steps"] == 2 and summary["zero_stage"] == 2
+    assert (out / "model.safetensors").is_file() and (out / "eval" / "results.json").is_file()
+
+
+@pytest.mark.parametrize("name, stage, offload", [("zero2", 2, False), ("zero3", 3, False), ("zero3_offload", 3, True)])  # fmt: skip
+def test_launcher_configs_point_at_their_deepspeed_settings(name, stage, offload):
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).parents[1]
+    launcher = yaml.safe_load((root / "baselines" / "configs" / f"{name}.yaml").read_text())
+    assert launcher["distributed_type"] == "DEEPSPEED"
+    settings = json.loads(
+        (root / launcher["deepspeed_config"]["deepspeed_config_file"]).read_text()
+    )
+    assert settings["zero_optimization"]["stage"] == stage
+    assert ("offload_param" in settings["zero_optimization"]) == offload

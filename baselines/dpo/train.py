@@ -6,9 +6,10 @@ The hallucinations come from a negatives run when given (`negatives: RUN_DIR`, a
 the runner on the train split first (a resumable run under `output_dir/negatives`); items the base
 model refused fall back to a fixed hallucination.
 
-    accelerate launch --use_deepspeed --deepspeed_config_file baselines/configs/ds_zero2.json \\
-        baselines/dpo/train.py --config baselines/dpo/config.yaml
-    refusal-bench train dpo --config baselines/dpo/config.yaml --set max_steps=2
+    refusal-bench train dpo --config baselines/dpo/config.yaml      # one process
+    accelerate launch --num_processes 8 baselines/dpo/train.py --config baselines/dpo/config.yaml
+    accelerate launch --config_file baselines/configs/zero3.yaml baselines/dpo/train.py \\
+        --config baselines/dpo/config.yaml --set deepspeed=null   # ZeRO from the launcher
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from baselines.common import (
     frames_for,
     hf_model_args,
     load_config,
+    single_process_distributed_env,
     training_samples,
     video_loader,
+    zero_stage,
 )
 from baselines.data import dpo_pairs
 from benchmark.errors import UsageError
@@ -64,6 +67,9 @@ def main(config: DPORecipeConfig) -> dict:
     import datasets
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    if config.deepspeed:
+        single_process_distributed_env()
     from trl import DPOConfig, DPOTrainer
 
     samples, root = training_samples(
@@ -111,6 +117,7 @@ def main(config: DPORecipeConfig) -> dict:
     summary = {
         "train_loss": result.training_loss,
         "steps": result.global_step,
+        "zero_stage": zero_stage(trainer),
         "pairs": len(pairs),
         "generated_negatives": sum(1 for p in pairs if p["sample_id"] in negatives),
         "config": asdict(config),

@@ -1,9 +1,10 @@
 """SFT baseline (UVQA paper): answerable and unanswerable questions mixed 1:1, the model learns to
 answer the first and refuse the second with the reference refusal.
 
-    accelerate launch --use_deepspeed --deepspeed_config_file baselines/configs/ds_zero2.json \
-        baselines/sft/train.py --config baselines/sft/config.yaml
-    refusal-bench train sft --config baselines/sft/config.yaml --set max_steps=2
+    refusal-bench train sft --config baselines/sft/config.yaml      # one process
+    accelerate launch --num_processes 8 baselines/sft/train.py --config baselines/sft/config.yaml
+    accelerate launch --config_file baselines/configs/zero3.yaml baselines/sft/train.py \\
+        --config baselines/sft/config.yaml --set deepspeed=null   # ZeRO from the launcher
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from baselines.common import (
     evaluate,
     frames_for,
     load_config,
+    single_process_distributed_env,
     training_samples,
     video_loader,
+    zero_stage,
 )
 from baselines.data import sft_examples
 
@@ -52,6 +55,9 @@ def main(config: SFTRecipeConfig) -> dict:
     import datasets
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    if config.deepspeed:
+        single_process_distributed_env()
     from trl import SFTConfig, SFTTrainer
 
     samples, root = training_samples(
@@ -99,6 +105,7 @@ def main(config: SFTRecipeConfig) -> dict:
     summary = {
         "train_loss": result.training_loss,
         "steps": result.global_step,
+        "zero_stage": zero_stage(trainer),
         "config": asdict(config),
     }
     if config.eval_tasks:
