@@ -127,3 +127,41 @@ def zero_stage(trainer) -> int | None:
     if not getattr(trainer, "is_deepspeed_enabled", False):
         return None
     return trainer.model_wrapped.zero_optimization_stage()
+
+
+def sampled_confidences(config, samples) -> dict[str, float]:
+    """InBoL's confidence of the starting model on each answerable training question: the share
+    of `config.n_samples` sampled answers (temperature `config.temperature`) that match the
+    reference. Each round of answers is a resumable runner run under `output_dir/confidence/`."""
+    import torch
+
+    from baselines.data import confidence
+    from benchmark.models import load_model
+    from benchmark.records import read_run_file
+    from benchmark.runner import RunConfig, run
+
+    args = hf_model_args(config.model, config.frames) | {
+        "do_sample": "true",
+        "temperature": str(config.temperature),
+    }
+    model = load_model("hf", args)
+    answers: dict[str, list[str]] = {}
+    for round_ in range(config.n_samples):
+        torch.manual_seed(config.seed + round_)
+        output = Path(config.output_dir) / "confidence" / f"round-{round_}"
+        run(
+            RunConfig(model="hf", model_args=args, tasks=config.tasks, output=output,
+                      limit=config.limit, data_root=config.data_root,
+                      video_root=config.video_root, seed=config.seed, split="train",
+                      sbert="none", progress=False),
+            model=model,
+        )  # fmt: skip
+        for path in sorted((output / "samples").glob("*.jsonl")):
+            if ".part" not in path.name:
+                for response in read_run_file(path)[0]:
+                    answers.setdefault(response.sample_id, []).append(response.text)
+    return {
+        s.id: confidence(answers.get(s.id, []), s.answer or "")
+        for s in samples
+        if s.kind == "answerable"
+    }

@@ -581,7 +581,7 @@ def _render_synth(args: argparse.Namespace) -> int:
 
 
 RECIPES = ("sft", "dpo", "ra_rft", "idk_it", "ca_dpo")
-BUILT_RECIPES = ("sft", "dpo")
+BUILT_RECIPES = ("sft", "dpo", "idk_it", "ca_dpo")
 
 
 @_command("train", "run a baseline training recipe (TRL), then evaluate the checkpoint")

@@ -105,3 +105,40 @@ def test_launcher_configs_point_at_their_deepspeed_settings(name, stage, offload
     )
     assert settings["zero_optimization"]["stage"] == stage
     assert ("offload_param" in settings["zero_optimization"]) == offload
+
+
+@pytest.mark.parametrize("recipe", ["idk_it", "ca_dpo"])
+def test_inbol_recipes_sample_confidences_then_train_two_steps(recipe, tmp_path, capsys):
+    checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
+    out = tmp_path / recipe
+    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
+                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=6", "n_samples=2",
+                "tasks=synth_qa", "eval_tasks=synth_qa", "eval_limit=2"]  # fmt: skip
+    assert main(["train", recipe, *[arg for s in settings for arg in ("--set", s)]]) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads(printed[printed.rindex("\n{\n") :])
+    assert summary["steps"] == 2 and 0.0 <= summary["mean_confidence"] <= 1.0
+    rounds = sorted(p.name for p in (out / "confidence").iterdir())
+    assert rounds == ["round-0", "round-1"]  # two sampled answers per question, through the runner
+    assert (out / "model.safetensors").is_file() and (out / "eval" / "results.json").is_file()
+    if (
+        recipe == "idk_it"
+    ):  # a random tiny model matches no reference: every answerable item relabelled
+        assert summary["relabelled"] == 6
+
+
+def test_ca_dpo_draws_pairs_in_proportion_to_their_weights():
+    import datasets
+
+    from baselines.ca_dpo.train import weighted_trainer
+
+    trainer_class = weighted_trainer()
+    trainer = trainer_class.__new__(trainer_class)  # the sampler needs only args and data
+    trainer.args = type("Args", (), {"seed": 0})()
+    trainer.train_dataset = datasets.Dataset.from_list(
+        [{"weight": 0.0}, {"weight": 0.25}, {"weight": 0.75}]
+    )
+    sampler = trainer._get_train_sampler()
+    draws = [i for _ in range(400) for i in sampler]
+    assert draws.count(0) == 0
+    assert abs(draws.count(2) / len(draws) - 0.75) < 0.03

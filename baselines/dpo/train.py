@@ -64,6 +64,19 @@ CONFIG = DPORecipeConfig
 
 
 def main(config: DPORecipeConfig) -> dict:
+    samples, root = training_samples(
+        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
+        limit=config.limit,
+    )  # fmt: skip
+    negatives = hallucinations(Path(config.negatives) if config.negatives else generate(config))
+    pairs = dpo_pairs(samples, negatives=negatives, seed=config.seed)
+    summary = train(config, pairs, root)
+    summary["generated_negatives"] = sum(1 for p in pairs if p["sample_id"] in negatives)
+    return summary
+
+
+def train(config, pairs: list[dict], root, *, trainer_class=None) -> dict:
+    """DPO on preference pairs against the frozen starting model, save, evaluate."""
     import datasets
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
@@ -72,12 +85,7 @@ def main(config: DPORecipeConfig) -> dict:
         single_process_distributed_env()
     from trl import DPOConfig, DPOTrainer
 
-    samples, root = training_samples(
-        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
-        limit=config.limit,
-    )  # fmt: skip
-    negatives = hallucinations(Path(config.negatives) if config.negatives else generate(config))
-    pairs = dpo_pairs(samples, negatives=negatives, seed=config.seed)
+    trainer_class = trainer_class or DPOTrainer
     loader = video_loader(config.video_root or root, config.frames)
     processor = AutoProcessor.from_pretrained(config.model)
     dtype = torch.bfloat16 if config.bf16 else torch.float32
@@ -104,7 +112,7 @@ def main(config: DPORecipeConfig) -> dict:
     # An empty "images" column marks the dataset as a vision one, so TRL leaves tokenisation to
     # the collator (which decodes the video frames) instead of tokenising text up front.
     dataset = datasets.Dataset.from_list([pair | {"images": []} for pair in pairs])
-    trainer = DPOTrainer(
+    trainer = trainer_class(
         model=model,
         args=args,
         train_dataset=dataset,
@@ -119,7 +127,6 @@ def main(config: DPORecipeConfig) -> dict:
         "steps": result.global_step,
         "zero_stage": zero_stage(trainer),
         "pairs": len(pairs),
-        "generated_negatives": sum(1 for p in pairs if p["sample_id"] in negatives),
         "config": asdict(config),
     }
     if config.eval_tasks:

@@ -52,6 +52,18 @@ CONFIG = SFTRecipeConfig
 
 
 def main(config: SFTRecipeConfig) -> dict:
+    samples, root = training_samples(
+        config.tasks,
+        split="train",
+        data_root=config.data_root,
+        seed=config.seed,
+        limit=config.limit,
+    )
+    return train(config, sft_examples(samples, seed=config.seed), root)
+
+
+def train(config, examples: list[dict], root) -> dict:
+    """Fine-tune `config.model` on prompt/completion examples, save it, evaluate it."""
     import datasets
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
@@ -60,14 +72,6 @@ def main(config: SFTRecipeConfig) -> dict:
         single_process_distributed_env()
     from trl import SFTConfig, SFTTrainer
 
-    samples, root = training_samples(
-        config.tasks,
-        split="train",
-        data_root=config.data_root,
-        seed=config.seed,
-        limit=config.limit,
-    )
-    examples = sft_examples(samples, seed=config.seed)
     loader = video_loader(config.video_root or root, config.frames)
     processor = AutoProcessor.from_pretrained(config.model)
     processor.tokenizer.padding_side = "right"
