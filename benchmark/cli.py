@@ -581,7 +581,6 @@ def _render_synth(args: argparse.Namespace) -> int:
 
 
 RECIPES = ("sft", "dpo", "ra_rft", "idk_it", "ca_dpo")
-BUILT_RECIPES = ("sft", "dpo", "idk_it", "ca_dpo")
 
 
 @_command("train", "run a baseline training recipe (TRL), then evaluate the checkpoint")
@@ -597,11 +596,6 @@ def _train(parser: argparse.ArgumentParser) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         import json
 
-        if args.recipe not in BUILT_RECIPES:
-            raise UsageError(
-                f"the {args.recipe} recipe is not available in this version yet "
-                f"(built: {', '.join(BUILT_RECIPES)})"
-            )
         try:
             import importlib
 

@@ -31,11 +31,6 @@ def test_sft_trains_two_steps_and_its_checkpoint_is_evaluated(tmp_path, capsys):
     )
 
 
-def test_recipes_not_yet_built_say_so(capsys):
-    assert main(["train", "ra_rft"]) == 2
-    assert "not available in this version yet" in capsys.readouterr().err
-
-
 def test_dpo_generates_negatives_with_the_base_model_then_trains_two_steps(tmp_path, capsys):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / "dpo"
@@ -142,3 +137,18 @@ def test_ca_dpo_draws_pairs_in_proportion_to_their_weights():
     draws = [i for _ in range(400) for i in sampler]
     assert draws.count(0) == 0
     assert abs(draws.count(2) / len(draws) - 0.75) < 0.03
+
+
+def test_ra_rft_runs_grpo_with_the_four_rewards_for_two_steps(tmp_path, capsys):
+    checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
+    out = tmp_path / "ra_rft"
+    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
+                "num_generations=2", "max_completion_length=16", "per_device_train_batch_size=2",
+                "gradient_accumulation_steps=1", "limit=12", "eval_limit=2"]  # fmt: skip
+    assert main(["train", "ra_rft", *[arg for s in settings for arg in ("--set", s)]]) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads(printed[printed.rindex("\n{\n") :])
+    assert summary["steps"] == 2 and summary["frozen_parameters"] > 0
+    for reward in ("format_reward", "refuse_iou_reward", "explain_reward", "correction_reward"):
+        assert reward in printed  # TRL logs each reward function's mean
+    assert (out / "model.safetensors").is_file() and (out / "eval" / "results.json").is_file()

@@ -1,0 +1,174 @@
+"""RA-RFT baseline (RA-RFT paper): refusal-aware reinforcement fine-tuning with TRL's GRPOTrainer
+and the four rewards of `baselines.rewards` summed (format, refuse-IoU, explain, correction).
+
+Per video one relevant and one refusable query; the irrelevant query is drawn from the video's
+pool by a choice seeded with the epoch, so each epoch sees other refusable queries. The vision
+tower is frozen except its merger. TRL's GRPO generation takes images, so the sampled frames go in
+as an image sequence, with their times written into the prompt as the `hf` model does.
+
+    refusal-bench train ra_rft --config baselines/ra_rft/config.yaml
+    accelerate launch --config_file baselines/configs/zero3.yaml baselines/ra_rft/train.py \\
+        --config baselines/ra_rft/config.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+
+from baselines.common import (
+    evaluate,
+    load_config,
+    single_process_distributed_env,
+    training_samples,
+    video_loader,
+    zero_stage,
+)
+from baselines.data import grpo_examples
+from baselines.rewards import RA_RFT_REWARDS
+from benchmark.errors import UsageError
+from benchmark.records import VideoRef
+
+
+@dataclass
+class RARFTRecipeConfig:
+    model: str
+    output_dir: str = "checkpoints/ra_rft"
+    tasks: str = "synth_hivtg"
+    eval_tasks: str = "synth_hivtg"
+    data_root: str | None = None
+    video_root: str | None = None
+    frames: int = 8
+    num_generations: int = 8
+    max_completion_length: int = 200
+    temperature: float = 1.0
+    learning_rate: float = 1e-6
+    per_device_train_batch_size: int = 8  # completions per device step: a multiple of generations
+    gradient_accumulation_steps: int = 2
+    num_train_epochs: int = 3
+    max_steps: int = -1
+    beta: float = 0.04  # KL penalty against the starting model
+    bf16: bool = True
+    use_cpu: bool = False
+    deepspeed: str | None = None
+    seed: int = 0
+    limit: int | None = None
+    eval_limit: int | None = None
+
+
+CONFIG = RARFTRecipeConfig
+
+
+def main(config: RARFTRecipeConfig) -> dict:
+    import datasets
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    if config.deepspeed:
+        single_process_distributed_env()
+    from trl import GRPOConfig, GRPOTrainer
+
+    samples, root = training_samples(
+        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
+        limit=config.limit,
+    )  # fmt: skip
+    examples = [
+        example | {"epoch": epoch}
+        for epoch in range(config.num_train_epochs)
+        for example in grpo_examples(samples, step=epoch, seed=config.seed)
+    ]
+    if not examples:
+        raise UsageError(
+            f"{config.tasks}: no video has both a relevant and an irrelevant grounding query; "
+            "RA-RFT trains on grounding tasks (e.g. synth_hivtg, hi_vtg)"
+        )
+    loader = video_loader(config.video_root or root, config.frames)
+    processor = AutoProcessor.from_pretrained(config.model)
+    processor.tokenizer.padding_side = "left"
+    dtype = torch.bfloat16 if config.bf16 else torch.float32
+    model = AutoModelForImageTextToText.from_pretrained(config.model, dtype=dtype)
+    frozen = freeze_vision_tower(model)
+    args = GRPOConfig(
+        output_dir=config.output_dir,
+        num_generations=config.num_generations,
+        max_completion_length=config.max_completion_length,
+        temperature=config.temperature,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.per_device_train_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        num_train_epochs=1,  # the epochs are unrolled into the data (a new refusable query each)
+        max_steps=config.max_steps,
+        beta=config.beta,
+        bf16=config.bf16,
+        use_cpu=config.use_cpu,
+        deepspeed=config.deepspeed,
+        seed=config.seed,
+        report_to="none",
+        logging_steps=1,
+        save_strategy="no",
+        remove_unused_columns=False,  # the rewards read the span, duration, refusal, ... columns
+    )
+    dataset = datasets.Dataset.from_list(examples).with_transform(WithFrames(loader))
+    trainer = GRPOTrainer(
+        model=model,
+        args=args,
+        reward_funcs=list(RA_RFT_REWARDS),
+        train_dataset=dataset,
+        processing_class=processor,
+    )
+    result = trainer.train()
+    trainer.save_model(config.output_dir)
+    processor.save_pretrained(config.output_dir)
+    summary = {
+        "train_loss": result.training_loss,
+        "steps": result.global_step,
+        "zero_stage": zero_stage(trainer),
+        "examples": len(examples),
+        "frozen_parameters": frozen,
+        "config": asdict(config),
+    }
+    if config.eval_tasks:
+        summary["eval"] = evaluate(config)
+    return summary
+
+
+def freeze_vision_tower(model) -> int:
+    """Freeze the vision encoder except the merger that projects into the language model;
+    returns how many parameter tensors were frozen."""
+    frozen = 0
+    for name, parameter in model.named_parameters():
+        if "visual" in name and "merger" not in name:
+            parameter.requires_grad_(False)
+            frozen += 1
+    return frozen
+
+
+class WithFrames:
+    """A dataset transform that decodes each example's frames when the trainer reads it (not up
+    front) and turns it into TRL's conversational multimodal prompt."""
+
+    def __init__(self, loader) -> None:
+        self.loader = loader
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        prompts, images = [], []
+        for system, text, video in zip(
+            batch["system"], batch["prompt"], batch["video"], strict=True
+        ):
+            frames = self.loader.frames(VideoRef(**video))
+            times = ", ".join(f"{t:.1f}" for t in frames.timestamps)
+            prompts.append([
+                {"role": "system", "content": system},
+                {"role": "user",
+                 "content": f"The video frames are taken at these seconds: {times}.\n{text}"},
+            ])  # fmt: skip
+            images.append(list(frames.images))
+        return batch | {"prompt": prompts, "images": images}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    cli = parser.parse_args()
+    print(main(load_config(RARFTRecipeConfig, cli.config, cli.set)))
