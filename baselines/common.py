@@ -165,3 +165,17 @@ def sampled_confidences(config, samples) -> dict[str, float]:
         for s in samples
         if s.kind == "answerable"
     }
+
+
+def recipe_cli(config_class, main, doc: str | None) -> None:
+    """`python baselines/RECIPE/train.py --config FILE [--set KEY=VALUE ...]` (what accelerate
+    launches); prints the run's summary."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--config", required=True, help="recipe config YAML")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    cli = parser.parse_args()
+    summary = main(load_config(config_class, cli.config, cli.set))
+    print(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))

@@ -14,10 +14,9 @@ is the objective written out).
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
-from baselines.common import load_config, sampled_confidences, training_samples
+from baselines.common import recipe_cli, sampled_confidences, training_samples
 from baselines.data import ca_dpo_pairs
 from baselines.dpo.train import DPORecipeConfig, train
 from benchmark.errors import UsageError
@@ -65,8 +64,4 @@ def weighted_trainer():
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cli = parser.parse_args()
-    print(main(load_config(CADPORecipeConfig, cli.config, cli.set)))
+    recipe_cli(CONFIG, main, __doc__)

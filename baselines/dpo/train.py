@@ -14,7 +14,6 @@ model refused fall back to a fixed hallucination.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from baselines.common import (
     evaluate,
     frames_for,
     hf_model_args,
-    load_config,
+    recipe_cli,
     single_process_distributed_env,
     training_samples,
     video_loader,
@@ -222,8 +221,4 @@ class VideoPreferenceCollator:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cli = parser.parse_args()
-    print(main(load_config(DPORecipeConfig, cli.config, cli.set)))
+    recipe_cli(CONFIG, main, __doc__)

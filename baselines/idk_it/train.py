@@ -10,10 +10,9 @@ recipe's trainer). Unanswerable items keep their reference refusal.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
-from baselines.common import load_config, sampled_confidences, training_samples
+from baselines.common import recipe_cli, sampled_confidences, training_samples
 from baselines.data import idk_relabel
 from baselines.sft.train import SFTRecipeConfig, train
 
@@ -45,8 +44,4 @@ def main(config: IDKRecipeConfig) -> dict:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cli = parser.parse_args()
-    print(main(load_config(IDKRecipeConfig, cli.config, cli.set)))
+    recipe_cli(CONFIG, main, __doc__)

@@ -2,7 +2,8 @@
 and the four rewards of `baselines.rewards` summed (format, refuse-IoU, explain, correction).
 
 Per video one relevant and one refusable query; the irrelevant query is drawn from the video's
-pool by a choice seeded with the epoch, so each epoch sees other refusable queries. The vision
+pool by a choice seeded with the epoch. A video is visited once per epoch, so every visit (every
+step that trains on it) draws its refusable query afresh, reproducibly. The vision
 tower is frozen except its merger. TRL's GRPO generation takes images, so the sampled frames go in
 as an image sequence, with their times written into the prompt as the `hf` model does.
 
@@ -13,12 +14,11 @@ as an image sequence, with their times written into the prompt as the `hf` model
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict, dataclass
 
 from baselines.common import (
     evaluate,
-    load_config,
+    recipe_cli,
     single_process_distributed_env,
     training_samples,
     video_loader,
@@ -167,8 +167,4 @@ class WithFrames:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cli = parser.parse_args()
-    print(main(load_config(RARFTRecipeConfig, cli.config, cli.set)))
+    recipe_cli(CONFIG, main, __doc__)

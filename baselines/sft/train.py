@@ -9,14 +9,13 @@ answer the first and refuse the second with the reference refusal.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict, dataclass
 
 from baselines.common import (
     chat_prompt,
     evaluate,
     frames_for,
-    load_config,
+    recipe_cli,
     single_process_distributed_env,
     training_samples,
     video_loader,
@@ -146,8 +145,4 @@ class VideoSFTCollator:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cli = parser.parse_args()
-    print(main(load_config(SFTRecipeConfig, cli.config, cli.set)))
+    recipe_cli(CONFIG, main, __doc__)
