@@ -161,6 +161,10 @@ def _provenance(run: dict, submitted: dict, reference: Reference, report: Valida
         problems.append("run.json: the run is not complete (status 'running'): finish it first")
     if run.get("limit") is not None:
         problems.append(f"run.json: evaluated with --limit {run['limit']}; submit full runs")
+    if run.get("split") not in (None, "test"):
+        problems.append(
+            f"run.json: evaluated on the {run['split']!r} split; the leaderboard ranks test runs"
+        )
     model = run["model"]
     if model["registry_name"] not in REFERENCE_MODELS and not model.get("revision"):
         problems.append(

@@ -108,16 +108,18 @@ def test_duplicate_missing_and_unknown_ids_are_problems(copy):
     assert "unknown sample ids" in problems
 
 
-def test_unknown_tasks_and_limited_runs_are_problems(copy):
+def test_unknown_tasks_limited_and_train_split_runs_are_problems(copy):
     path = copy()
     results = read_json(path / "results.json")
     results["tasks"]["made_up"] = results["tasks"]["synth_qa"]
     write_json(path / "results.json", results)
     info = read_json(path / "run.json")
     info["limit"] = 10
+    info["split"] = "train"
     write_json(path / "run.json", info)
     problems = " | ".join(problems_of(path))
     assert "unknown task 'made_up'" in problems and "--limit 10" in problems
+    assert "the 'train' split" in problems
 
 
 def test_judgments_that_the_rules_judge_would_not_give_are_caught(copy):
