@@ -1,4 +1,5 @@
-"""What every recipe shares: its config file, the training videos, and the closing evaluation."""
+"""What every recipe shares: its settings and config file, the training samples and videos, the
+model to train, and the closing save and evaluation."""
 
 from __future__ import annotations
 
@@ -43,22 +44,97 @@ def load_config(cls, path: str | Path | None, overrides: list[str] | None = None
     return cls(**values)
 
 
-def training_samples(
-    tasks: str, *, split: str, data_root: str | None, seed: int, limit: int | None = None
-):
+@dataclasses.dataclass
+class RecipeConfig:
+    """The settings every recipe has; each recipe's config adds its own (UVQA defaults: lr 1e-6,
+    4 x 32 = 128 samples per step on one GPU, 1 epoch, constant schedule, bf16)."""
+
+    model: str  # checkpoint to start from (hub id or folder)
+    output_dir: str = "checkpoints/recipe"
+    tasks: str = "synth_qa,synth_uvqa"  # training tasks (train split for the synthetic ones)
+    eval_tasks: str = "synth_qa,synth_uvqa"  # evaluated through the runner at the end ("" to skip)
+    data_root: str | None = None
+    video_root: str | None = None
+    frames: int = 8
+    learning_rate: float = 1e-6
+    per_device_train_batch_size: int = 4
+    gradient_accumulation_steps: int = 32
+    num_train_epochs: float = 1.0
+    max_steps: int = -1
+    lr_scheduler_type: str = "constant"
+    bf16: bool = True
+    use_cpu: bool = False
+    deepspeed: str | None = None  # e.g. baselines/configs/ds_zero2.json
+    seed: int = 0
+    limit: int | None = None  # samples per task, for smoke tests
+    eval_limit: int | None = None
+
+    def training_arguments(self) -> dict[str, Any]:
+        """The keyword arguments TRL's configs (SFTConfig, DPOConfig, GRPOConfig) share."""
+        return {
+            "output_dir": self.output_dir,
+            "learning_rate": self.learning_rate,
+            "per_device_train_batch_size": self.per_device_train_batch_size,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+            "num_train_epochs": self.num_train_epochs,
+            "max_steps": self.max_steps,
+            "lr_scheduler_type": self.lr_scheduler_type,
+            "bf16": self.bf16,
+            "use_cpu": self.use_cpu,
+            "deepspeed": self.deepspeed,
+            "seed": self.seed,
+            "report_to": "none",
+            "logging_steps": 1,
+            "save_strategy": "no",  # the recipe saves the final model itself
+            "remove_unused_columns": False,  # the collators and rewards read the other columns
+        }
+
+
+def training_samples(config: RecipeConfig):
     """Samples of the training tasks, and the video root their paths resolve against."""
     samples, root = [], None
-    for task in [t.strip() for t in tasks.split(",") if t.strip()]:
+    for task in [t.strip() for t in config.tasks.split(",") if t.strip()]:
         loaded = load_task(
             task,
-            data_root=data_root,
-            seed=seed,
-            limit=limit,
-            split=split if task.startswith("synth") else None,
+            data_root=config.data_root,
+            seed=config.seed,
+            limit=config.limit,
+            split="train" if task.startswith("synth") else None,
         )
         samples += loaded.samples
         root = root or loaded.video_root
     return samples, root
+
+
+def load_model(config: RecipeConfig, padding_side: str):
+    """The processor and model to train, after DeepSpeed's process group when it is asked for
+    (TRL's configs read it when they are built)."""
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    if config.deepspeed:
+        single_process_distributed_env()
+    processor = AutoProcessor.from_pretrained(config.model)
+    processor.tokenizer.padding_side = padding_side
+    dtype = torch.bfloat16 if config.bf16 else torch.float32
+    return processor, AutoModelForImageTextToText.from_pretrained(config.model, dtype=dtype)
+
+
+def finish(trainer, processor, config: RecipeConfig, **facts) -> dict[str, Any]:
+    """Train, save the model with its processor, evaluate it through the runner; the summary."""
+    result = trainer.train()
+    trainer.save_model(config.output_dir)
+    processor.save_pretrained(config.output_dir)
+    summary = {
+        "train_loss": result.training_loss,
+        "steps": result.global_step,
+        "zero_stage": zero_stage(trainer),
+        **facts,
+        "config": dataclasses.asdict(config),
+    }
+    if config.eval_tasks:
+        summary["eval"] = evaluate(config)
+    return summary
 
 
 def frames_for(loader: VideoLoader, video: dict) -> list:
@@ -129,6 +205,27 @@ def zero_stage(trainer) -> int | None:
     return trainer.model_wrapped.zero_optimization_stage()
 
 
+def run_on_training_tasks(config: RecipeConfig, output: Path, model_args: dict, model=None):
+    """A resumable runner run of the `hf` model over the training tasks' train split (the
+    recipes' model-generated data: DPO's negatives, InBoL's sampled answers)."""
+    from benchmark.runner import RunConfig, run
+
+    run(
+        RunConfig(model="hf", model_args=model_args, tasks=config.tasks, output=output,
+                  limit=config.limit, data_root=config.data_root, video_root=config.video_root,
+                  seed=config.seed, split="train", sbert="none", progress=False),
+        model=model,
+    )  # fmt: skip
+
+
+def responses_in(run_dir: Path) -> list:
+    """Every response of a run directory (rank part files of an unfinished sharded run aside)."""
+    from benchmark.records import read_run_file
+
+    paths = sorted((Path(run_dir) / "samples").glob("*.jsonl"))
+    return [r for path in paths if ".part" not in path.name for r in read_run_file(path)[0]]
+
+
 def sampled_confidences(config, samples) -> dict[str, float]:
     """InBoL's confidence of the starting model on each answerable training question: the share
     of `config.n_samples` sampled answers (temperature `config.temperature`) that match the
@@ -136,30 +233,20 @@ def sampled_confidences(config, samples) -> dict[str, float]:
     import torch
 
     from baselines.data import confidence
-    from benchmark.models import load_model
-    from benchmark.records import read_run_file
-    from benchmark.runner import RunConfig, run
+    from benchmark.models import load_model as load_benchmark_model
 
     args = hf_model_args(config.model, config.frames) | {
         "do_sample": "true",
         "temperature": str(config.temperature),
     }
-    model = load_model("hf", args)
+    model = load_benchmark_model("hf", args)  # loaded once, re-seeded for every round
     answers: dict[str, list[str]] = {}
     for round_ in range(config.n_samples):
         torch.manual_seed(config.seed + round_)
         output = Path(config.output_dir) / "confidence" / f"round-{round_}"
-        run(
-            RunConfig(model="hf", model_args=args, tasks=config.tasks, output=output,
-                      limit=config.limit, data_root=config.data_root,
-                      video_root=config.video_root, seed=config.seed, split="train",
-                      sbert="none", progress=False),
-            model=model,
-        )  # fmt: skip
-        for path in sorted((output / "samples").glob("*.jsonl")):
-            if ".part" not in path.name:
-                for response in read_run_file(path)[0]:
-                    answers.setdefault(response.sample_id, []).append(response.text)
+        run_on_training_tasks(config, output, args, model=model)
+        for response in responses_in(output):
+            answers.setdefault(response.sample_id, []).append(response.text)
     return {
         s.id: confidence(answers.get(s.id, []), s.answer or "")
         for s in samples

@@ -14,12 +14,27 @@ from benchmark.cli import main
 from benchmark.models.tiny import tiny_qwen2_vl
 
 
+def smoke_args(recipe: str, checkpoint, out, **settings) -> list[str]:
+    """`train RECIPE --set ...` for two CPU steps on a few samples, with the test's own settings."""
+    base = {"model": checkpoint, "output_dir": out, "max_steps": 2, "use_cpu": "true",
+            "bf16": "false", "frames": 4, "per_device_train_batch_size": 2,
+            "gradient_accumulation_steps": 1, "limit": 8, "eval_limit": 4}  # fmt: skip
+    return [
+        "train",
+        recipe,
+        *[a for k, v in (base | settings).items() for a in ("--set", f"{k}={v}")],
+    ]
+
+
+def summary_of(printed: str) -> dict:
+    """The JSON summary `refusal-bench train` prints last, after the trainer's step logs."""
+    return json.loads(printed[printed.rindex("\n{\n") :])
+
+
 def test_sft_trains_two_steps_and_its_checkpoint_is_evaluated(tmp_path, capsys):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / "sft"
-    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
-                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=8", "eval_limit=4"]  # fmt: skip
-    code = main(["train", "sft", *[arg for s in settings for arg in ("--set", s)]])
+    code = main(smoke_args("sft", checkpoint, out))
     assert code == 0
     printed = capsys.readouterr().out
     assert '"steps": 2' in printed and '"zero_stage": null' in printed
@@ -34,12 +49,10 @@ def test_sft_trains_two_steps_and_its_checkpoint_is_evaluated(tmp_path, capsys):
 def test_dpo_generates_negatives_with_the_base_model_then_trains_two_steps(tmp_path, capsys):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / "dpo"
-    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
-                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=8", "eval_limit=4"]  # fmt: skip
-    code = main(["train", "dpo", *[arg for s in settings for arg in ("--set", s)]])
+    code = main(smoke_args("dpo", checkpoint, out))
     assert code == 0
     printed = capsys.readouterr().out
-    summary = json.loads(printed[printed.rindex("\n{\n") :])  # after the trainer's step logs
+    summary = summary_of(printed)
     assert summary["steps"] == 2 and summary["pairs"] > 0
     negatives_run = json.loads((out / "negatives" / "run.json").read_text())
     assert negatives_run["split"] == "train"  # the base model answered the training questions
@@ -72,16 +85,14 @@ def test_sft_runs_under_deepspeed_zero2_on_one_cpu_process(tmp_path):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / "sft-zero2"
     zero2 = Path(__file__).parents[1] / "baselines" / "configs" / "ds_zero2.json"
-    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
-                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=8", "eval_tasks=synth_qa",
-                "eval_limit=2", f"deepspeed={zero2}"]  # fmt: skip
+    extra = dict(eval_tasks="synth_qa", eval_limit="2", deepspeed=zero2)
     env = {k: v for k, v in os.environ.items() if k not in ("RANK", "LOCAL_RANK", "WORLD_SIZE")}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark", "train", "sft", *[a for s in settings for a in ("--set", s)]],
+        [sys.executable, "-m", "benchmark", *smoke_args("sft", checkpoint, out, **extra)],
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    summary = json.loads(done.stdout[done.stdout.rindex("\n{\n") :])
+    summary = summary_of(done.stdout)
     assert summary["steps"] == 2 and summary["zero_stage"] == 2
     assert (out / "model.safetensors").is_file() and (out / "eval" / "results.json").is_file()
 
@@ -106,12 +117,10 @@ def test_launcher_configs_point_at_their_deepspeed_settings(name, stage, offload
 def test_inbol_recipes_sample_confidences_then_train_two_steps(recipe, tmp_path, capsys):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / recipe
-    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
-                "per_device_train_batch_size=2", "gradient_accumulation_steps=1", "limit=6", "n_samples=2",
-                "tasks=synth_qa", "eval_tasks=synth_qa", "eval_limit=2"]  # fmt: skip
-    assert main(["train", recipe, *[arg for s in settings for arg in ("--set", s)]]) == 0
+    extra = dict(limit="6", n_samples="2", tasks="synth_qa", eval_tasks="synth_qa", eval_limit="2")
+    assert main(smoke_args(recipe, checkpoint, out, **extra)) == 0
     printed = capsys.readouterr().out
-    summary = json.loads(printed[printed.rindex("\n{\n") :])
+    summary = summary_of(printed)
     assert summary["steps"] == 2 and 0.0 <= summary["mean_confidence"] <= 1.0
     rounds = sorted(p.name for p in (out / "confidence").iterdir())
     assert rounds == ["round-0", "round-1"]  # two sampled answers per question, through the runner
@@ -142,13 +151,29 @@ def test_ca_dpo_draws_pairs_in_proportion_to_their_weights():
 def test_ra_rft_runs_grpo_with_the_four_rewards_for_two_steps(tmp_path, capsys):
     checkpoint = tiny_qwen2_vl(tmp_path / "tiny")
     out = tmp_path / "ra_rft"
-    settings = [f"model={checkpoint}", f"output_dir={out}", "max_steps=2", "use_cpu=true", "bf16=false", "frames=4",
-                "num_generations=2", "max_completion_length=16", "per_device_train_batch_size=2",
-                "gradient_accumulation_steps=1", "limit=12", "eval_limit=2"]  # fmt: skip
-    assert main(["train", "ra_rft", *[arg for s in settings for arg in ("--set", s)]]) == 0
+    extra = dict(num_generations="2", max_completion_length="16", limit="12", eval_limit="2")
+    assert main(smoke_args("ra_rft", checkpoint, out, **extra)) == 0
     printed = capsys.readouterr().out
-    summary = json.loads(printed[printed.rindex("\n{\n") :])
+    summary = summary_of(printed)
     assert summary["steps"] == 2 and summary["frozen_parameters"] > 0
     for reward in ("format_reward", "refuse_iou_reward", "explain_reward", "correction_reward"):
         assert reward in printed  # TRL logs each reward function's mean
     assert (out / "model.safetensors").is_file() and (out / "eval" / "results.json").is_file()
+
+
+def test_sft_collator_labels_exactly_the_completion(tmp_path):
+    """Only the completion and its end of turn are learnt; prompt, video and padding are masked."""
+    from transformers import AutoProcessor
+
+    from baselines.common import RecipeConfig, training_samples, video_loader
+    from baselines.data import sft_examples
+    from baselines.sft.train import VideoSFTCollator
+
+    processor = AutoProcessor.from_pretrained(tiny_qwen2_vl(tmp_path / "tiny"))
+    samples, root = training_samples(RecipeConfig(model="-", limit=4))
+    examples = sft_examples(samples)[:2]
+    batch = VideoSFTCollator(processor, video_loader(root, 4))(examples)
+    eos = processor.tokenizer.eos_token
+    for row, example in zip(range(2), examples, strict=True):
+        learnt = batch["input_ids"][row][batch["labels"][row] != -100]
+        assert processor.tokenizer.decode(learnt) == example["completion"] + eos

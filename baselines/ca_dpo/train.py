@@ -33,10 +33,7 @@ CONFIG = CADPORecipeConfig
 
 
 def main(config: CADPORecipeConfig) -> dict:
-    samples, root = training_samples(
-        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
-        limit=config.limit,
-    )  # fmt: skip
+    samples, root = training_samples(config)
     confidences = sampled_confidences(config, samples)
     pairs = [p for p in ca_dpo_pairs(samples, confidences) if p["weight"] > 0]
     if not pairs:

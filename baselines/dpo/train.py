@@ -14,59 +14,39 @@ model refused fall back to a fixed hallucination.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from baselines.common import (
+    RecipeConfig,
     chat_prompt,
-    evaluate,
+    finish,
     frames_for,
     hf_model_args,
+    load_model,
     recipe_cli,
-    single_process_distributed_env,
+    responses_in,
+    run_on_training_tasks,
     training_samples,
     video_loader,
-    zero_stage,
 )
 from baselines.data import dpo_pairs
 from benchmark.errors import UsageError
 from benchmark.parse import is_refusal
-from benchmark.records import read_run_file
 
 
 @dataclass
-class DPORecipeConfig:
-    model: str  # checkpoint to start from (also the frozen reference policy)
+class DPORecipeConfig(RecipeConfig):
     output_dir: str = "checkpoints/dpo"
-    tasks: str = "synth_qa,synth_uvqa"
-    eval_tasks: str = "synth_qa,synth_uvqa"
     negatives: str | None = None  # a run directory with hallucinated answers; None: generate them
-    data_root: str | None = None
-    video_root: str | None = None
-    frames: int = 8
     beta: float = 0.1
-    learning_rate: float = 1e-6
-    per_device_train_batch_size: int = 4
-    gradient_accumulation_steps: int = 32
-    num_train_epochs: float = 1.0
-    max_steps: int = -1
-    lr_scheduler_type: str = "constant"
-    bf16: bool = True
-    use_cpu: bool = False
-    deepspeed: str | None = None
-    seed: int = 0
-    limit: int | None = None
-    eval_limit: int | None = None
 
 
 CONFIG = DPORecipeConfig
 
 
 def main(config: DPORecipeConfig) -> dict:
-    samples, root = training_samples(
-        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
-        limit=config.limit,
-    )  # fmt: skip
+    samples, root = training_samples(config)
     negatives = hallucinations(Path(config.negatives) if config.negatives else generate(config))
     pairs = dpo_pairs(samples, negatives=negatives, seed=config.seed)
     summary = train(config, pairs, root)
@@ -74,105 +54,48 @@ def main(config: DPORecipeConfig) -> dict:
     return summary
 
 
-def train(config, pairs: list[dict], root, *, trainer_class=None) -> dict:
+def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=None) -> dict:
     """DPO on preference pairs against the frozen starting model, save, evaluate."""
     import datasets
-    import torch
-    from transformers import AutoModelForImageTextToText, AutoProcessor
 
-    if config.deepspeed:
-        single_process_distributed_env()
+    processor, model = load_model(config, padding_side="left")
     from trl import DPOConfig, DPOTrainer
 
-    trainer_class = trainer_class or DPOTrainer
-    loader = video_loader(config.video_root or root, config.frames)
-    processor = AutoProcessor.from_pretrained(config.model)
-    dtype = torch.bfloat16 if config.bf16 else torch.float32
-    model = AutoModelForImageTextToText.from_pretrained(config.model, dtype=dtype)
-    args = DPOConfig(
-        output_dir=config.output_dir,
-        beta=config.beta,
-        learning_rate=config.learning_rate,
-        per_device_train_batch_size=config.per_device_train_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        num_train_epochs=config.num_train_epochs,
-        max_steps=config.max_steps,
-        lr_scheduler_type=config.lr_scheduler_type,
-        bf16=config.bf16,
-        use_cpu=config.use_cpu,
-        deepspeed=config.deepspeed,
-        seed=config.seed,
-        report_to="none",
-        logging_steps=1,
-        save_strategy="no",
-        remove_unused_columns=False,
-        max_length=None,
-    )
+    args = DPOConfig(**config.training_arguments(), beta=config.beta, max_length=None)
     # An empty "images" column marks the dataset as a vision one, so TRL leaves tokenisation to
     # the collator (which decodes the video frames) instead of tokenising text up front.
     dataset = datasets.Dataset.from_list([pair | {"images": []} for pair in pairs])
-    trainer = trainer_class(
+    trainer = (trainer_class or DPOTrainer)(
         model=model,
         args=args,
         train_dataset=dataset,
-        data_collator=VideoPreferenceCollator(processor, loader),
+        data_collator=VideoPreferenceCollator(
+            processor, video_loader(config.video_root or root, config.frames)
+        ),
         processing_class=processor,
     )
-    result = trainer.train()
-    trainer.save_model(config.output_dir)
-    processor.save_pretrained(config.output_dir)
-    summary = {
-        "train_loss": result.training_loss,
-        "steps": result.global_step,
-        "zero_stage": zero_stage(trainer),
-        "pairs": len(pairs),
-        "config": asdict(config),
-    }
-    if config.eval_tasks:
-        summary["eval"] = evaluate(config)
-    return summary
+    return finish(trainer, processor, config, pairs=len(pairs))
 
 
 def generate(config: DPORecipeConfig) -> Path:
     """The base model's answers on the training tasks, through the runner (resumable)."""
-    from benchmark.runner import RunConfig, run
-
     output = Path(config.output_dir) / "negatives"
-    run(
-        RunConfig(
-            model="hf",
-            model_args=hf_model_args(config.model, config.frames),
-            tasks=config.tasks,
-            output=output,
-            limit=config.limit,
-            data_root=config.data_root,
-            video_root=config.video_root,
-            seed=config.seed,
-            split="train",
-            sbert="none",
-            progress=False,
-        )
-    )
+    run_on_training_tasks(config, output, hf_model_args(config.model, config.frames))
     return output
 
 
 def hallucinations(run_dir: Path) -> dict[str, str]:
     """sample id → the answer a model gave where it did not refuse, from a run directory."""
-    files = sorted((run_dir / "samples").glob("*.jsonl"))
-    if not files:
+    if not list((run_dir / "samples").glob("*.jsonl")):
         raise UsageError(
             f"negatives: {run_dir} holds no samples/*.jsonl; point it at a `refusal-bench run` "
             "output over the training tasks, or leave it unset to generate one"
         )
-    answers = {}
-    for path in files:
-        if ".part" in path.name:
-            continue
-        responses, _ = read_run_file(path)
-        for response in responses:
-            if response.ok and response.text.strip() and not is_refusal(response.text):
-                answers[response.sample_id] = response.text.strip()
-    return answers
+    return {
+        response.sample_id: response.text.strip()
+        for response in responses_in(run_dir)
+        if response.ok and response.text.strip() and not is_refusal(response.text)
+    }
 
 
 class VideoPreferenceCollator:

@@ -29,10 +29,7 @@ CONFIG = IDKRecipeConfig
 
 
 def main(config: IDKRecipeConfig) -> dict:
-    samples, root = training_samples(
-        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
-        limit=config.limit,
-    )  # fmt: skip
+    samples, root = training_samples(config)
     confidences = sampled_confidences(config, samples)
     examples = idk_relabel(samples, confidences, threshold=config.threshold)
     summary = train(config, examples, root)

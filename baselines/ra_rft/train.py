@@ -14,15 +14,15 @@ as an image sequence, with their times written into the prompt as the `hf` model
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from baselines.common import (
-    evaluate,
+    RecipeConfig,
+    finish,
+    load_model,
     recipe_cli,
-    single_process_distributed_env,
     training_samples,
     video_loader,
-    zero_stage,
 )
 from baselines.data import grpo_examples
 from baselines.rewards import RA_RFT_REWARDS
@@ -31,29 +31,18 @@ from benchmark.records import VideoRef
 
 
 @dataclass
-class RARFTRecipeConfig:
-    model: str
+class RARFTRecipeConfig(RecipeConfig):
     output_dir: str = "checkpoints/ra_rft"
     tasks: str = "synth_hivtg"
     eval_tasks: str = "synth_hivtg"
-    data_root: str | None = None
-    video_root: str | None = None
-    frames: int = 8
     num_generations: int = 8
     max_completion_length: int = 200
     temperature: float = 1.0
-    learning_rate: float = 1e-6
     per_device_train_batch_size: int = 8  # completions per device step: a multiple of generations
     gradient_accumulation_steps: int = 2
     num_train_epochs: int = 3
-    max_steps: int = -1
+    lr_scheduler_type: str = "linear"
     beta: float = 0.04  # KL penalty against the starting model
-    bf16: bool = True
-    use_cpu: bool = False
-    deepspeed: str | None = None
-    seed: int = 0
-    limit: int | None = None
-    eval_limit: int | None = None
 
 
 CONFIG = RARFTRecipeConfig
@@ -61,17 +50,8 @@ CONFIG = RARFTRecipeConfig
 
 def main(config: RARFTRecipeConfig) -> dict:
     import datasets
-    import torch
-    from transformers import AutoModelForImageTextToText, AutoProcessor
 
-    if config.deepspeed:
-        single_process_distributed_env()
-    from trl import GRPOConfig, GRPOTrainer
-
-    samples, root = training_samples(
-        config.tasks, split="train", data_root=config.data_root, seed=config.seed,
-        limit=config.limit,
-    )  # fmt: skip
+    samples, root = training_samples(config)
     examples = [
         example | {"epoch": epoch}
         for epoch in range(config.num_train_epochs)
@@ -82,54 +62,27 @@ def main(config: RARFTRecipeConfig) -> dict:
             f"{config.tasks}: no video has both a relevant and an irrelevant grounding query; "
             "RA-RFT trains on grounding tasks (e.g. synth_hivtg, hi_vtg)"
         )
-    loader = video_loader(config.video_root or root, config.frames)
-    processor = AutoProcessor.from_pretrained(config.model)
-    processor.tokenizer.padding_side = "left"
-    dtype = torch.bfloat16 if config.bf16 else torch.float32
-    model = AutoModelForImageTextToText.from_pretrained(config.model, dtype=dtype)
+    processor, model = load_model(config, padding_side="left")
+    from trl import GRPOConfig, GRPOTrainer
+
     frozen = freeze_vision_tower(model)
+    # The epochs are unrolled into the data (each draws new refusable queries): one pass over it.
     args = GRPOConfig(
-        output_dir=config.output_dir,
+        **config.training_arguments() | {"num_train_epochs": 1},
         num_generations=config.num_generations,
         max_completion_length=config.max_completion_length,
         temperature=config.temperature,
-        learning_rate=config.learning_rate,
-        per_device_train_batch_size=config.per_device_train_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        num_train_epochs=1,  # the epochs are unrolled into the data (a new refusable query each)
-        max_steps=config.max_steps,
         beta=config.beta,
-        bf16=config.bf16,
-        use_cpu=config.use_cpu,
-        deepspeed=config.deepspeed,
-        seed=config.seed,
-        report_to="none",
-        logging_steps=1,
-        save_strategy="no",
-        remove_unused_columns=False,  # the rewards read the span, duration, refusal, ... columns
     )
-    dataset = datasets.Dataset.from_list(examples).with_transform(WithFrames(loader))
+    loader = video_loader(config.video_root or root, config.frames)
     trainer = GRPOTrainer(
         model=model,
         args=args,
         reward_funcs=list(RA_RFT_REWARDS),
-        train_dataset=dataset,
+        train_dataset=datasets.Dataset.from_list(examples).with_transform(WithFrames(loader)),
         processing_class=processor,
     )
-    result = trainer.train()
-    trainer.save_model(config.output_dir)
-    processor.save_pretrained(config.output_dir)
-    summary = {
-        "train_loss": result.training_loss,
-        "steps": result.global_step,
-        "zero_stage": zero_stage(trainer),
-        "examples": len(examples),
-        "frozen_parameters": frozen,
-        "config": asdict(config),
-    }
-    if config.eval_tasks:
-        summary["eval"] = evaluate(config)
-    return summary
+    return finish(trainer, processor, config, examples=len(examples), frozen_parameters=frozen)
 
 
 def freeze_vision_tower(model) -> int:

@@ -9,136 +9,82 @@ answer the first and refuse the second with the reference refusal.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from baselines.common import (
+    RecipeConfig,
     chat_prompt,
-    evaluate,
+    finish,
     frames_for,
+    load_model,
     recipe_cli,
-    single_process_distributed_env,
     training_samples,
     video_loader,
-    zero_stage,
 )
 from baselines.data import sft_examples
 
 
 @dataclass
-class SFTRecipeConfig:
-    model: str  # checkpoint to start from (hub id or folder)
+class SFTRecipeConfig(RecipeConfig):
     output_dir: str = "checkpoints/sft"
-    tasks: str = "synth_qa,synth_uvqa"  # training tasks (train split for the synthetic ones)
-    eval_tasks: str = "synth_qa,synth_uvqa"  # evaluated through the runner at the end ("" to skip)
-    data_root: str | None = None
-    video_root: str | None = None
-    frames: int = 8
-    learning_rate: float = 1e-6
-    per_device_train_batch_size: int = 4
-    gradient_accumulation_steps: int = 32  # x 4 per device = 128 per GPU step on one GPU
-    num_train_epochs: float = 1.0
-    max_steps: int = -1
-    lr_scheduler_type: str = "constant"
-    bf16: bool = True
-    use_cpu: bool = False
-    deepspeed: str | None = None  # e.g. baselines/configs/ds_zero2.json
-    seed: int = 0
-    limit: int | None = None  # samples per task, for smoke tests
-    eval_limit: int | None = None
 
 
 CONFIG = SFTRecipeConfig
 
 
 def main(config: SFTRecipeConfig) -> dict:
-    samples, root = training_samples(
-        config.tasks,
-        split="train",
-        data_root=config.data_root,
-        seed=config.seed,
-        limit=config.limit,
-    )
+    samples, root = training_samples(config)
     return train(config, sft_examples(samples, seed=config.seed), root)
 
 
-def train(config, examples: list[dict], root) -> dict:
+def train(config: RecipeConfig, examples: list[dict], root) -> dict:
     """Fine-tune `config.model` on prompt/completion examples, save it, evaluate it."""
     import datasets
-    import torch
-    from transformers import AutoModelForImageTextToText, AutoProcessor
 
-    if config.deepspeed:
-        single_process_distributed_env()
+    processor, model = load_model(config, padding_side="right")
     from trl import SFTConfig, SFTTrainer
 
-    loader = video_loader(config.video_root or root, config.frames)
-    processor = AutoProcessor.from_pretrained(config.model)
-    processor.tokenizer.padding_side = "right"
-    model = AutoModelForImageTextToText.from_pretrained(
-        config.model, dtype=torch.bfloat16 if config.bf16 else torch.float32
-    )
-    args = SFTConfig(
-        output_dir=config.output_dir,
-        learning_rate=config.learning_rate,
-        per_device_train_batch_size=config.per_device_train_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        num_train_epochs=config.num_train_epochs,
-        max_steps=config.max_steps,
-        lr_scheduler_type=config.lr_scheduler_type,
-        bf16=config.bf16,
-        use_cpu=config.use_cpu,
-        deepspeed=config.deepspeed,
-        seed=config.seed,
-        report_to="none",
-        logging_steps=1,
-        save_strategy="no",
-        remove_unused_columns=False,
-        dataset_kwargs={"skip_prepare_dataset": True},
-    )
+    args = SFTConfig(**config.training_arguments(), dataset_kwargs={"skip_prepare_dataset": True})
     trainer = SFTTrainer(
         model=model,
         args=args,
         train_dataset=datasets.Dataset.from_list(examples),
-        data_collator=VideoSFTCollator(processor, loader),
+        data_collator=VideoSFTCollator(
+            processor, video_loader(config.video_root or root, config.frames)
+        ),
         processing_class=processor,
     )
-    result = trainer.train()
-    trainer.save_model(config.output_dir)
-    processor.save_pretrained(config.output_dir)
-    summary = {
-        "train_loss": result.training_loss,
-        "steps": result.global_step,
-        "zero_stage": zero_stage(trainer),
-        "config": asdict(config),
-    }
-    if config.eval_tasks:
-        summary["eval"] = evaluate(config)
-    return summary
+    return finish(trainer, processor, config)
 
 
 class VideoSFTCollator:
-    """Chat text with the video, the prompt tokens masked out of the labels."""
+    """Chat text with the video; only the completion's tokens (and the end of turn) are labels."""
 
     def __init__(self, processor, loader) -> None:
         self.processor = processor
         self.loader = loader
 
     def __call__(self, examples: list[dict]):
-        prompts, fulls, videos = [], [], []
-        eos = self.processor.tokenizer.eos_token or ""
-        for example in examples:
-            prompt = chat_prompt(self.processor, example)
-            prompts.append(prompt)
-            fulls.append(prompt + example["completion"] + eos)
-            videos.append(frames_for(self.loader, example["video"]))
-        batch = self.processor(text=fulls, videos=videos, padding=True, return_tensors="pt")
-        prompt_lengths = [
-            len(self.processor(text=[p], videos=[v], return_tensors="pt")["input_ids"][0])
-            for p, v in zip(prompts, videos, strict=True)
+        tokenizer = self.processor.tokenizer
+        eos = tokenizer.eos_token or ""
+        completions = [example["completion"] + eos for example in examples]
+        texts = [
+            chat_prompt(self.processor, e) + c for e, c in zip(examples, completions, strict=True)
+        ]
+        videos = [frames_for(self.loader, e["video"]) for e in examples]
+        batch = self.processor(
+            text=texts, videos=videos, padding=True, padding_side="right", return_tensors="pt"
+        )
+        # The chat template ends the prompt with a newline, so the completion tokenises alone the
+        # same as inside the whole text: its length marks where the labels start.
+        lengths = [
+            len(ids) for ids in tokenizer(completions, add_special_tokens=False)["input_ids"]
         ]
         labels = batch["input_ids"].clone()
-        for row, length in enumerate(prompt_lengths):
-            labels[row, :length] = -100
+        for row, (used, length) in enumerate(
+            zip(batch["attention_mask"].sum(1), lengths, strict=True)
+        ):
+            labels[row, : int(used) - length] = -100
         labels[batch["attention_mask"] == 0] = -100
         batch["labels"] = labels
         return batch
