@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from benchmark.metrics.summary import qa_statistics
 from benchmark.prompts import render_prompt
 from benchmark.records import Judgment, Response, Sample, from_dict, to_dict
 
@@ -82,16 +83,7 @@ GROUNDING_METRICS = (
     "rt_iou",
     "sbert",
 )
-QA_METRICS = (
-    "s_acc",
-    "answer_acc",
-    "over_refusal",
-    "refusal_rate",
-    "right_reason_refusal",
-    "acc",
-    "refr",
-    "s_trust",
-)
+QA_METRICS = tuple(qa_statistics())  # every QA metric of results.json
 _JUDGE = None
 
 

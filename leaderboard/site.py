@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from tqdm import tqdm
 
-from benchmark.metrics.summary import paired_qa_summary
+from benchmark.metrics.summary import paired_qa_summary, qa_statistics
 from benchmark.records import to_dict
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.submission import SubmissionError, open_submission
@@ -41,16 +41,7 @@ COLUMNS = {
         "sbert",
         "llm_score",
     ),
-    "qa": (
-        "s_acc",
-        "answer_acc",
-        "over_refusal",
-        "refusal_rate",
-        "right_reason_refusal",
-        "acc",
-        "refr",
-        "s_trust",
-    ),
+    "qa": tuple(qa_statistics()),
 }
 LOWER_IS_BETTER = frozenset({"over_refusal"})
 #: Pareto views per family: (x metric, y metric, maximize x, maximize y).
