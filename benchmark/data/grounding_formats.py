@@ -72,15 +72,9 @@ def read_charades_durations(path: Path) -> dict[str, float]:
 
 def load_ratsg(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
     """RaTSG relevance-feedback JSON: relevant sentences and borrowed `no_answer` ones."""
-    data = read_json(path)
-    where = Where(path)
-    if not isinstance(data, dict):
-        raise where.error("expected a JSON object {video id: {sts, duration}}")
     samples: list[Sample] = []
     seen: set[str] = set()
-    for vid, entry in data.items():
-        at = where.at(f"video {vid!r}")
-        duration = number(require(entry, "duration", at), at, "duration")
+    for vid, entry, at, duration in _video_entries(path, "{video id: {sts, duration}}"):
         for k, st in enumerate(require(entry, "sts", at)):
             sat = at.at(f"sentence {k}")
             sentence = text(st, "sentence", sat).strip()
@@ -131,15 +125,10 @@ def load_ratsg(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
 
 def load_activitynet_captions(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
     """ActivityNet Captions JSON (e.g. `val_2.json`): one relevant sample per sentence."""
-    data = read_json(path)
-    where = Where(path)
-    if not isinstance(data, dict):
-        raise where.error("expected a JSON object {video id: {duration, timestamps, sentences}}")
     samples: list[Sample] = []
     per_video: Counter[str] = Counter()
-    for vid, entry in data.items():
-        at = where.at(f"video {vid!r}")
-        duration = number(require(entry, "duration", at), at, "duration")
+    shape = "{video id: {duration, timestamps, sentences}}"
+    for vid, entry, at, duration in _video_entries(path, shape):
         timestamps, sentences = require(entry, "timestamps", at), require(entry, "sentences", at)
         if (
             not isinstance(timestamps, list)
@@ -224,6 +213,18 @@ def load_qvhighlights(path: Path, *, task: str, report: LoadReport) -> list[Samp
             )
         )
     return samples
+
+
+def _video_entries(path: Path, shape: str):
+    """(video id, entry, where, duration) of a JSON object keyed by video id, each entry with a
+    numeric `duration`."""
+    data = read_json(path)
+    where = Where(path)
+    if not isinstance(data, dict):
+        raise where.error(f"expected a JSON object {shape}")
+    for vid, entry in data.items():
+        at = where.at(f"video {vid!r}")
+        yield vid, entry, at, number(require(entry, "duration", at), at, "duration")
 
 
 def _relevant(
