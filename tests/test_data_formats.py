@@ -332,3 +332,17 @@ def test_durations_missing_from_the_file_are_read_from_the_videos(tmp_path):
     assert by_video["v_aaa.mp4"] == pytest.approx(2.0, abs=0.15)
     assert by_video["v_bbb.mp4"] == 20.0  # from the file
     assert all(s.duration is not None for s in loaded.samples)
+
+
+@pytest.mark.parametrize("load", [load_ratsg, load_activitynet_captions])
+def test_video_keyed_files_of_the_wrong_shape_name_the_file_and_the_field(load, tmp_path):
+    from benchmark.errors import RecordError
+
+    listed = tmp_path / "list.json"
+    listed.write_text("[]")
+    with pytest.raises(RecordError, match=r"list\.json: expected a JSON object \{video id"):
+        load(listed, task="t", report=LoadReport("t"))
+    undated = tmp_path / "undated.json"
+    undated.write_text(json.dumps({"v1": {"sts": [], "timestamps": [], "sentences": []}}))
+    with pytest.raises(RecordError, match=r"undated\.json.*video 'v1'.*duration"):
+        load(undated, task="t", report=LoadReport("t"))
