@@ -219,20 +219,26 @@ def run_on_training_tasks(config: RecipeConfig, output: Path, model_args: dict, 
 
 
 def responses_in(run_dir: Path) -> list:
-    """Every response of a run directory (rank part files of an unfinished sharded run aside)."""
+    """(task, response) for every response of a run directory (the rank part files of an
+    unfinished sharded run aside): a run file holds one task, `samples/<task>.jsonl`."""
     from benchmark.records import read_run_file
 
     paths = sorted((Path(run_dir) / "samples").glob("*.jsonl"))
-    return [r for path in paths if ".part" not in path.name for r in read_run_file(path)[0]]
+    return [
+        (path.stem, response)
+        for path in paths
+        if ".part" not in path.name
+        for response in read_run_file(path)[0]
+    ]
 
 
-def sampled_confidences(config, samples) -> dict[str, float]:
+def sampled_confidences(config, samples) -> dict[tuple[str, str], float]:
     """InBoL's confidence of the starting model on each answerable training question: the share
     of `config.n_samples` sampled answers (temperature `config.temperature`) that match the
     reference. Each round of answers is a resumable runner run under `output_dir/confidence/`."""
     import torch
 
-    from baselines.data import confidence
+    from baselines.data import confidence, key
     from benchmark.models import load_model as load_benchmark_model
 
     args = hf_model_args(config.model, config.frames) | {
@@ -245,10 +251,10 @@ def sampled_confidences(config, samples) -> dict[str, float]:
         torch.manual_seed(config.seed + round_)
         output = Path(config.output_dir) / "confidence" / f"round-{round_}"
         run_on_training_tasks(config, output, args, model=model)
-        for response in responses_in(output):
-            answers.setdefault(response.sample_id, []).append(response.text)
+        for task, response in responses_in(output):
+            answers.setdefault((task, response.sample_id), []).append(response.text)
     return {
-        s.id: confidence(answers.get(s.id, []), s.answer or "")
+        key(s): confidence(answers.get(key(s), []), s.answer or "")
         for s in samples
         if s.kind == "answerable"
     }

@@ -48,6 +48,15 @@ def target(sample: Sample) -> str:
     return sample.refusal or GENERIC_REFUSAL
 
 
+#: How the recipes name a sample: ids are unique within a task only (synth_qa and synth_uvqa
+#: share theirs), and training mixes tasks.
+SampleKey = tuple[str, str]
+
+
+def key(sample: Sample) -> SampleKey:
+    return (sample.task, sample.id)
+
+
 def prompt(sample: Sample) -> dict[str, Any]:
     family = "grounding" if sample.is_grounding else "qa"
     rendered = render_prompt(sample.question, family)
@@ -56,39 +65,41 @@ def prompt(sample: Sample) -> dict[str, Any]:
         "prompt": rendered.text,
         "prompt_version": rendered.version,
         "video": to_dict(sample.video),
+        "task": sample.task,
         "sample_id": sample.id,
     }
 
 
-def sft_examples(samples: Sequence[Sample], *, seed: int = 0) -> list[dict[str, Any]]:
-    """Prompt/completion examples, answerable (or relevant) and the rest mixed 1:1."""
+def balanced(samples: Sequence[Sample], *, seed: int = 0) -> list[Sample]:
+    """Answerable (or relevant) samples and the rest in equal numbers, shuffled."""
     positive = [s for s in samples if s.gold_relevant]
     negative = [s for s in samples if not s.gold_relevant]
     n = min(len(positive), len(negative))
     rng = random.Random(seed)
     chosen = rng.sample(positive, n) + rng.sample(negative, n)
     rng.shuffle(chosen)
-    return [prompt(s) | {"completion": target(s)} for s in chosen]
+    return chosen
+
+
+def sft_examples(samples: Sequence[Sample], *, seed: int = 0) -> list[dict[str, Any]]:
+    """Prompt/completion examples, answerable (or relevant) and the rest mixed 1:1."""
+    return [prompt(s) | {"completion": target(s)} for s in balanced(samples, seed=seed)]
 
 
 def dpo_pairs(
-    samples: Sequence[Sample], *, negatives: dict[str, str] | None = None, seed: int = 0
+    samples: Sequence[Sample], *, negatives: dict[SampleKey, str] | None = None, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Preference pairs: the reference over a hallucination (unanswerable) or over a refusal."""
+    """Preference pairs: the reference over a hallucination (unanswerable; `negatives` by
+    (task, sample id) when given) or over a refusal (answerable), mixed 1:1."""
     pairs = []
-    for example in sft_examples(samples, seed=seed):
-        sample_id = example["sample_id"]
-        sample = next(s for s in samples if s.id == sample_id)
+    for sample in balanced(samples, seed=seed):
         if sample.gold_relevant:
             rejected = GENERIC_REFUSAL if not sample.is_grounding else _grounding_refusal()
         else:
-            rejected = (negatives or {}).get(sample_id) or (
+            rejected = (negatives or {}).get(key(sample)) or (
                 HALLUCINATION if not sample.is_grounding else _grounding_guess(sample)
             )
-        pairs.append(
-            {k: v for k, v in example.items() if k != "completion"}
-            | {"chosen": example["completion"], "rejected": rejected}
-        )
+        pairs.append(prompt(sample) | {"chosen": target(sample), "rejected": rejected})
     return pairs
 
 
@@ -139,35 +150,35 @@ def confidence(sampled_answers: Sequence[str], reference: str) -> float:
 
 
 def idk_relabel(
-    samples: Sequence[Sample], confidences: dict[str, float], *, threshold: float = 0.5
+    samples: Sequence[Sample], confidences: dict[SampleKey, float], *, threshold: float = 0.5
 ) -> list[dict]:
     """IDK-IT: answerable items the model answers with confidence below `threshold` are relabelled
     as refusals ("I don't know"); the rest keep their reference."""
     out = []
     for sample in samples:
         example = prompt(sample) | {"completion": target(sample)}
-        if sample.kind == "answerable" and confidences.get(sample.id, 1.0) < threshold:
+        if sample.kind == "answerable" and confidences.get(key(sample), 1.0) < threshold:
             example["completion"] = GENERIC_REFUSAL
             example["relabelled"] = True
         out.append(example)
     return out
 
 
-def ca_dpo_pairs(samples: Sequence[Sample], confidences: dict[str, float]) -> list[dict]:
+def ca_dpo_pairs(samples: Sequence[Sample], confidences: dict[SampleKey, float]) -> list[dict]:
     """CA-DPO: per answerable item two pairs, weighted by the model's confidence c:
     answer over refusal with weight c, refusal over a wrong answer with weight 1 − c.
 
     >>> from benchmark.records import VideoRef
     >>> s = Sample(id="q", task="t", video=VideoRef("v.mp4"), question="What colour?",
     ...            kind="answerable", answer="red")
-    >>> [(p["chosen"], p["weight"]) for p in ca_dpo_pairs([s], {"q": 0.75})]
+    >>> [(p["chosen"], p["weight"]) for p in ca_dpo_pairs([s], {("t", "q"): 0.75})]
     [('red', 0.75), ('The question cannot be answered from the video.', 0.25)]
     """
     pairs = []
     for sample in samples:
         if sample.kind != "answerable":
             continue
-        c = confidences.get(sample.id, 0.0)
+        c = confidences.get(key(sample), 0.0)
         base = prompt(sample)
         pairs.append(
             base | {"chosen": sample.answer or "", "rejected": GENERIC_REFUSAL, "weight": c}

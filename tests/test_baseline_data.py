@@ -12,6 +12,7 @@ from baselines.data import (
     grpo_examples,
     idk_relabel,
     sft_examples,
+    target,
     weighted_dpo_loss,
 )
 from baselines.rewards import correction_reward, explain_reward, format_reward, refuse_iou_reward
@@ -97,13 +98,19 @@ def test_sft_mixes_one_to_one_and_keeps_the_video():
     )
 
 
-def test_dpo_pairs_prefer_the_reference():
-    samples = load_task("synth_uvqa").samples + load_task("synth_qa").samples
-    pairs = dpo_pairs(samples, negatives={samples[0].id: "It is a green triangle."})
-    assert all(p["chosen"] != p["rejected"] for p in pairs)
-    by_id = {p["sample_id"]: p for p in pairs}
-    if samples[0].id in by_id:
-        assert by_id[samples[0].id]["rejected"] == "It is a green triangle."
+def test_dpo_pairs_prefer_the_reference_and_keep_tasks_apart():
+    uvqa, qa = load_task("synth_uvqa").samples, load_task("synth_qa").samples
+    unanswerable = uvqa[0]
+    answerable = next(s for s in qa if s.id == unanswerable.id)  # the tasks reuse sample ids
+    negatives = {("synth_uvqa", unanswerable.id): "It is a green triangle."}
+    pairs = {p["task"]: p for p in dpo_pairs([unanswerable, answerable], negatives=negatives)}
+    assert pairs["synth_uvqa"]["chosen"] == target(unanswerable)
+    assert pairs["synth_uvqa"]["rejected"] == "It is a green triangle."
+    assert pairs["synth_qa"]["chosen"] == target(answerable) == answerable.answer
+    assert pairs["synth_qa"]["rejected"] == GENERIC_REFUSAL  # not the other task's negative
+    mixed = dpo_pairs(uvqa + qa)
+    assert all(p["chosen"] != p["rejected"] for p in mixed)
+    assert len({(p["task"], p["sample_id"]) for p in mixed}) == len(mixed)
 
 
 def test_grpo_examples_one_relevant_and_one_refusable_per_video():
@@ -121,11 +128,12 @@ def test_grpo_examples_one_relevant_and_one_refusable_per_video():
 
 def test_inbol_confidence_relabelling_and_weights():
     samples = load_task("synth_qa", limit=4).samples
-    confidences = {samples[0].id: confidence(["no idea"], samples[0].answer), samples[1].id: 1.0}
+    first, second = (("synth_qa", s.id) for s in samples[:2])
+    confidences = {first: confidence(["no idea"], samples[0].answer), second: 1.0}
     relabelled = idk_relabel(samples[:2], confidences, threshold=0.5)
     assert relabelled[0]["completion"] == GENERIC_REFUSAL and relabelled[0]["relabelled"]
     assert relabelled[1]["completion"] == samples[1].answer
-    pairs = ca_dpo_pairs(samples[:1], {samples[0].id: 0.2})
+    pairs = ca_dpo_pairs(samples[:1], {first: 0.2})
     assert [p["weight"] for p in pairs] == [0.2, pytest.approx(0.8)]
 
 

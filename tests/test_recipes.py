@@ -70,7 +70,7 @@ def test_hallucinations_keep_only_answers_that_did_not_refuse(tmp_path):
         Response(sample_id="b", model="m", text="There is no dog in the video."),
         Response(sample_id="c", model="m", error="timeout"),
     ])  # fmt: skip
-    assert hallucinations(tmp_path / "run") == {"a": "The dog is red."}
+    assert hallucinations(tmp_path / "run") == {("synth_uvqa", "a"): "The dog is red."}
     with pytest.raises(UsageError, match="no samples/"):
         hallucinations(tmp_path / "empty")
 

@@ -50,7 +50,9 @@ def main(config: DPORecipeConfig) -> dict:
     negatives = hallucinations(Path(config.negatives) if config.negatives else generate(config))
     pairs = dpo_pairs(samples, negatives=negatives, seed=config.seed)
     summary = train(config, pairs, root)
-    summary["generated_negatives"] = sum(1 for p in pairs if p["sample_id"] in negatives)
+    summary["generated_negatives"] = sum(
+        1 for p in pairs if (p["task"], p["sample_id"]) in negatives
+    )
     return summary
 
 
@@ -84,16 +86,16 @@ def generate(config: DPORecipeConfig) -> Path:
     return output
 
 
-def hallucinations(run_dir: Path) -> dict[str, str]:
-    """sample id → the answer a model gave where it did not refuse, from a run directory."""
+def hallucinations(run_dir: Path) -> dict[tuple[str, str], str]:
+    """(task, sample id) → the answer a model gave where it did not refuse, from a run directory."""
     if not list((run_dir / "samples").glob("*.jsonl")):
         raise UsageError(
             f"negatives: {run_dir} holds no samples/*.jsonl; point it at a `refusal-bench run` "
             "output over the training tasks, or leave it unset to generate one"
         )
     return {
-        response.sample_id: response.text.strip()
-        for response in responses_in(run_dir)
+        (task, response.sample_id): response.text.strip()
+        for task, response in responses_in(run_dir)
         if response.ok and response.text.strip() and not is_refusal(response.text)
     }
 
