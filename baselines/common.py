@@ -19,29 +19,59 @@ from benchmark.video import FrameSpec, VideoLoader
 
 
 def load_config(cls, path: str | Path | None, overrides: list[str] | None = None):
-    """A recipe config dataclass from a YAML file, with `key=value` overrides applied."""
+    """A recipe config dataclass from a YAML file, with `key=value` overrides applied; every
+    problem (no file, bad YAML, unknown or missing setting, wrong type) is a UsageError."""
     values: dict[str, Any] = {}
     if path is not None:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read the recipe config ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            raise UsageError(f"{path}: not valid YAML ({exc})") from None
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping of recipe settings")
         values.update(data)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
     for item in overrides or []:
-        key, sep, value = item.partition("=")
+        name, sep, value = item.partition("=")
         if not sep:
             raise UsageError(f"--set expects key=value, got {item!r}")
-        values[key] = yaml.safe_load(value)
+        values[name] = yaml.safe_load(value)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise UsageError(
             f"unknown setting {unknown[0]!r} for {cls.__name__}; known: {', '.join(fields)}"
         )
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in values
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise UsageError(f"set {missing[0]!r} in the config file or with --set {missing[0]}=...")
     hints = typing.get_type_hints(cls)
-    for key, value in values.items():
-        if hints.get(key) is float and isinstance(value, int | str):
-            values[key] = float(value)
-    return cls(**values)
+    return cls(**{name: _typed(name, value, hints[name]) for name, value in values.items()})
+
+
+def _typed(name: str, value: Any, hint: Any) -> Any:
+    """A setting's value as its field's type (YAML reads `1e-6` as text, `3` as an int)."""
+    allowed = typing.get_args(hint) or (hint,)
+    if value is None and type(None) in allowed:
+        return None
+    if float in allowed and isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    elif any(isinstance(value, t) and not (t is int and isinstance(value, bool)) for t in allowed):
+        return value
+    elif str in allowed:
+        return str(value)
+    kinds = " or ".join(getattr(t, "__name__", str(t)) for t in allowed)
+    raise UsageError(f"setting {name!r} must be {kinds}, got {value!r}")
 
 
 @dataclasses.dataclass

@@ -143,3 +143,26 @@ def test_weighted_dpo_loss_by_hand():
     # margin = 0.1 * ((1 - 0) - (0 - 0)) = 0.1 -> -log(sigmoid(0.1)) = log(1 + e^-0.1)
     loss = weighted_dpo_loss([1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [1.0, 0.0])
     assert loss == pytest.approx(math.log(1 + math.exp(-0.1)) / 2)
+
+
+def test_recipe_settings_problems_are_usage_errors(tmp_path):
+    from baselines.common import RecipeConfig, load_config
+    from benchmark.errors import UsageError
+
+    config = load_config(RecipeConfig, None, ["model=m", "learning_rate=1e-6", "limit=null"])
+    assert config.learning_rate == 1e-6 and isinstance(config.learning_rate, float)
+    assert config.limit is None
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("model: [unclosed\n")
+    problems = {
+        "set 'model'": (None, []),
+        "cannot read": (tmp_path / "absent.yaml", []),
+        "not valid YAML": (bad_yaml, []),
+        "unknown setting 'lr'": (None, ["model=m", "lr=1"]),
+        "'frames' must be int": (None, ["model=m", "frames=many"]),
+        "'learning_rate' must be float": (None, ["model=m", "learning_rate=fast"]),
+        "'bf16' must be bool": (None, ["model=m", "bf16=7"]),
+    }
+    for message, (path, overrides) in problems.items():
+        with pytest.raises(UsageError, match=message):
+            load_config(RecipeConfig, path, overrides)
