@@ -120,9 +120,10 @@ class RecipeConfig:
         }
 
 
-def training_samples(config: RecipeConfig):
-    """Samples of the training tasks, and the video root their paths resolve against."""
-    samples, root = [], None
+def training_samples(config: RecipeConfig) -> tuple[list, Path]:
+    """Samples of the training tasks and the folder of their videos (`video_root`, else the
+    tasks' own), checked before any model is loaded or run."""
+    samples, root = [], config.video_root
     for task in [t.strip() for t in config.tasks.split(",") if t.strip()]:
         loaded = load_task(
             task,
@@ -133,7 +134,12 @@ def training_samples(config: RecipeConfig):
         )
         samples += loaded.samples
         root = root or loaded.video_root
-    return samples, root
+    if root is None:
+        raise UsageError(
+            f"the videos of {config.tasks} are not on this machine: set video_root "
+            "(--set video_root=DIR) or REFUSAL_BENCH_VIDEOS"
+        )
+    return samples, Path(root)
 
 
 def load_model(config: RecipeConfig, padding_side: str):
@@ -185,10 +191,9 @@ def chat_prompt(processor, example: dict) -> str:
     return processor.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
 
 
-def video_loader(root: Path | str | None, frames: int) -> VideoLoader:
-    return VideoLoader(
-        Path(root) if root else None, FrameSpec(num_frames=frames, total_pixels=None)
-    )
+def video_loader(root: Path, frames: int) -> VideoLoader:
+    """The training videos' frames, decoded once per video and cached."""
+    return VideoLoader(root, FrameSpec(num_frames=frames, total_pixels=None))
 
 
 def evaluate(config) -> dict:

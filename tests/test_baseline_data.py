@@ -166,3 +166,17 @@ def test_recipe_settings_problems_are_usage_errors(tmp_path):
     for message, (path, overrides) in problems.items():
         with pytest.raises(UsageError, match=message):
             load_config(RecipeConfig, path, overrides)
+
+
+def test_training_without_videos_stops_before_any_model_is_loaded(monkeypatch):
+    from data_fixtures import SHARED_DATA
+
+    from baselines.common import RecipeConfig, training_samples
+    from benchmark.errors import UsageError
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"released annotation files not found at {SHARED_DATA}")
+
+    monkeypatch.delenv("REFUSAL_BENCH_VIDEOS", raising=False)
+    with pytest.raises(UsageError, match="videos of uvqa_object are not on this machine"):
+        training_samples(RecipeConfig(model="m", tasks="uvqa_object", data_root=str(SHARED_DATA)))

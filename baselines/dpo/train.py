@@ -60,6 +60,7 @@ def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=Non
     """DPO on preference pairs against the frozen starting model, save, evaluate."""
     import datasets
 
+    loader = video_loader(root, config.frames)
     processor, model = load_model(config, padding_side="left")
     from trl import DPOConfig, DPOTrainer
 
@@ -71,9 +72,7 @@ def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=Non
         model=model,
         args=args,
         train_dataset=dataset,
-        data_collator=VideoPreferenceCollator(
-            processor, video_loader(config.video_root or root, config.frames)
-        ),
+        data_collator=VideoPreferenceCollator(processor, loader),
         processing_class=processor,
     )
     return finish(trainer, processor, config, pairs=len(pairs))

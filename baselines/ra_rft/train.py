@@ -62,6 +62,7 @@ def main(config: RARFTRecipeConfig) -> dict:
             f"{config.tasks}: no video has both a relevant and an irrelevant grounding query; "
             "RA-RFT trains on grounding tasks (e.g. synth_hivtg, hi_vtg)"
         )
+    loader = video_loader(root, config.frames)
     processor, model = load_model(config, padding_side="left")
     from trl import GRPOConfig, GRPOTrainer
 
@@ -74,7 +75,6 @@ def main(config: RARFTRecipeConfig) -> dict:
         temperature=config.temperature,
         beta=config.beta,
     )
-    loader = video_loader(config.video_root or root, config.frames)
     trainer = GRPOTrainer(
         model=model,
         args=args,

@@ -41,6 +41,7 @@ def train(config: RecipeConfig, examples: list[dict], root) -> dict:
     """Fine-tune `config.model` on prompt/completion examples, save it, evaluate it."""
     import datasets
 
+    loader = video_loader(root, config.frames)
     processor, model = load_model(config, padding_side="right")
     from trl import SFTConfig, SFTTrainer
 
@@ -49,9 +50,7 @@ def train(config: RecipeConfig, examples: list[dict], root) -> dict:
         model=model,
         args=args,
         train_dataset=datasets.Dataset.from_list(examples),
-        data_collator=VideoSFTCollator(
-            processor, video_loader(config.video_root or root, config.frames)
-        ),
+        data_collator=VideoSFTCollator(processor, loader),
         processing_class=processor,
     )
     return finish(trainer, processor, config)
