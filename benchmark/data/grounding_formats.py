@@ -86,38 +86,26 @@ def load_ratsg(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
                 report.note("duplicate id (later item dropped)", sample_id)
                 continue
             seen.add(sample_id)
-            video = VideoRef(f"{vid}.mp4")
-            meta = {"source": path.name}
             if boolean(st, "no_answer", sat):
-                samples.append(
-                    Sample(
-                        id=sample_id,
-                        task=task,
-                        video=video,
-                        question=sentence,
-                        kind="irrelevant",
-                        duration=duration,
-                        difficulty="shuffled",
-                        meta=meta,
-                    )
-                )
-                continue
-            span = raw_span(require(st, "timestamp", sat), sat, "timestamp")
-            if span is None:
-                report.note("relevant query without a timestamp (dropped)", str(sat))
-                continue
-            span, span_duration = clean_span(span, duration, report, str(sat))
+                kind, span, span_duration, difficulty = "irrelevant", None, duration, "shuffled"
+            else:
+                span = raw_span(require(st, "timestamp", sat), sat, "timestamp")
+                if span is None:
+                    report.note("relevant query without a timestamp (dropped)", str(sat))
+                    continue
+                span, span_duration = clean_span(span, duration, report, str(sat))
+                kind, difficulty = "relevant", "original"
             samples.append(
                 Sample(
                     id=sample_id,
                     task=task,
-                    video=video,
+                    video=VideoRef(f"{vid}.mp4"),
                     question=sentence,
-                    kind="relevant",
+                    kind=kind,
                     span=span,
                     duration=span_duration,
-                    difficulty="original",
-                    meta=meta,
+                    difficulty=difficulty,
+                    meta={"source": path.name},
                 )
             )
     return samples
