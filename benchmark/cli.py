@@ -11,6 +11,7 @@ Exit codes: 0 success; 1 the work finished but something failed; 2 bad usage or 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -417,6 +418,18 @@ def _leaderboard(parser: argparse.ArgumentParser) -> Handler:
     build.add_argument(
         "--no-rejudge", action="store_true", help="do not re-derive rules-judge verdicts"
     )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes validating new submissions (default: one per CPU, here %(default)s)",
+    )
+    build.add_argument(
+        "--fresh",
+        action="store_true",
+        help="validate every submission again, ignoring what SITE/.cache remembers",
+    )
     build.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
     def handler(args: argparse.Namespace) -> int:
@@ -435,11 +448,16 @@ def _leaderboard(parser: argparse.ArgumentParser) -> Handler:
             Path(args.out),
             OfficialReference(args.data_root),
             rejudge=not args.no_rejudge,
+            jobs=args.jobs,
+            fresh=args.fresh,
             progress=not args.no_progress,
         )
         for name, problems in report.rejected.items():
             print(f"rejected {name}: " + "; ".join(problems), file=sys.stderr)
-        print(f"{len(report.accepted)} submissions on the site, {len(report.rejected)} rejected")
+        print(
+            f"{len(report.accepted)} submissions on the site, {len(report.rejected)} rejected "
+            f"({report.validated} validated now, the others unchanged since the last build)"
+        )
         print(f"open {report.index.resolve()}")
         return EXIT_OK
 

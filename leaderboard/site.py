@@ -1,7 +1,9 @@
 """`refusal-bench leaderboard build`: a static site from validated submissions.
 
 Every submission is validated (`leaderboard.validate`) and the site shows the recomputed results
-only; rejected submissions are listed with their problems. The site works offline from
+only; rejected submissions are listed with their problems. A submission is validated once per
+content: later builds take its results from `SITE/.cache` (`leaderboard.cache`), so adding one
+submission to a large board validates one. The site works offline from
 `file://`: no CDN, fonts or remote scripts; tables are pre-sorted pages (header links) that
 `site.js` sorts in place when JavaScript runs; per-sample data is written as small `.js` files
 that the sample browser loads on demand (script tags work from `file://`, `fetch` does not).
@@ -13,9 +15,12 @@ scripts with `<`, `>` and `&` escaped.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,10 +29,16 @@ import jinja2
 from tqdm import tqdm
 
 from benchmark.metrics.summary import paired_qa_summary, qa_statistics
-from benchmark.records import to_dict
+from benchmark.records import Judgment, from_dict, to_dict
+from leaderboard.cache import AcceptedCache, DigestMemo, Entry
 from leaderboard.pareto import Point, pareto_svg
-from leaderboard.submission import SubmissionError, open_submission
-from leaderboard.validate import Reference, TaskRecords, validate
+from leaderboard.submission import (
+    SubmissionError,
+    open_submission,
+    submission_digest,
+    submission_id,
+)
+from leaderboard.validate import Reference, ReferenceTask, TaskRecords, validate
 
 COLUMNS = {
     "grounding": (
@@ -44,6 +55,7 @@ COLUMNS = {
     "qa": tuple(qa_statistics()),
 }
 LOWER_IS_BETTER = frozenset({"over_refusal"})
+GOLD_FIELDS = ("span", "answer", "refusal", "altered", "categories", "difficulty")
 #: Pareto views per family: (x metric, y metric, maximize x, maximize y).
 PARETO = {
     "grounding": (
@@ -55,20 +67,11 @@ PARETO = {
 
 
 @dataclass
-class Entry:
-    id: str
-    model: str
-    judge: str
-    run: dict[str, Any]
-    results: dict[str, Any]
-    records: dict[str, TaskRecords] = field(default_factory=dict)
-
-
-@dataclass
 class BuildReport:
     index: Path
     accepted: list[str]
     rejected: dict[str, list[str]]
+    validated: int = 0  # submissions validated by this build (the others came from the cache)
 
 
 def build_site(
@@ -77,75 +80,138 @@ def build_site(
     reference: Reference,
     *,
     rejudge: bool = True,
+    jobs: int = 1,
+    fresh: bool = False,
     progress: bool = True,
 ) -> BuildReport:
-    """Validate every submission and write the site. Re-judging, the costly check, is done once
-    per submission content: `SITE/.rejudged` remembers the sha256 of submissions that passed it."""
+    """Validate the submissions and write the site.
+
+    Submissions accepted by an earlier build of the same site come from `SITE/.cache` (see
+    `leaderboard.cache`; `fresh` ignores it); the others are validated, on `jobs` processes, and
+    their per-sample browser data is written once under `data/<sha256 prefix>/`. With `jobs` > 1
+    a script that calls this needs the usual `if __name__ == "__main__":` guard (workers import
+    the main module)."""
     out = Path(out)
-    rejudged = _Rejudged(out / ".rejudged")
-    entries, rejected = [], {}
-    for path in tqdm(submissions, desc="validating submissions", disable=not progress):
+    memo = DigestMemo(out / ".cache" / "digests.json")
+    cache = AcceptedCache(out / ".cache" / "accepted", reference)
+    found: dict[Path, Entry] = {}
+    rejected: dict[str, list[str]] = {}
+    new: dict[str, list[Path]] = {}  # digest -> submissions with that content
+    for path in tqdm(submissions, desc="checking submissions", disable=not progress):
         try:
-            with open_submission(path) as submission:
-                again = rejudge and submission.sha256 not in rejudged
-                validation = validate(submission, reference, rejudge=again)
+            digest = submission_digest(path, memo.file_digest)
         except SubmissionError as exc:
             rejected[path.name] = [str(exc)]
             continue
-        if not validation.ok:
-            rejected[submission.id] = validation.problems
+        entry = None if fresh else cache.get(digest, rejudge=rejudge)
+        if entry is not None and (out / "data" / _data_folder(digest)).is_dir():
+            found[path] = replace(entry, id=submission_id(path))
+        else:
+            new.setdefault(digest, []).append(path)
+    memo.save()
+    work = [(paths[0], digest) for digest, paths in new.items()]
+    outcomes = _in_processes(_validate_new, work, (reference, rejudge, out), jobs=jobs)
+    for paths, (entry, problems) in zip(
+        new.values(),
+        tqdm(outcomes, total=len(work), desc="validating", disable=not progress),
+        strict=True,
+    ):
+        if entry is None:
+            rejected.update({path.name: problems for path in paths})
             continue
-        if again:
-            rejudged.add(submission.sha256)
-        run = validation.run
-        entries.append(
-            Entry(
-                submission.id,
-                run["model"]["name"],
-                run["judge"]["name"],
-                run,
-                validation.results,
-                validation.records,
-            )
-        )
+        cache.put(entry, rejudged=rejudge)
+        found.update({path: replace(entry, id=submission_id(path)) for path in paths})
+    entries = [found[path] for path in submissions if path in found]
     _unique_ids(entries)
-    rejudged.save()
-    return _render(entries, rejected, out)
+    report = _render(entries, rejected, out, reference)
+    report.validated = len(work)
+    return report
 
 
-class _Rejudged:
-    """sha256 of the submissions whose judgments were re-derived and matched, for one site."""
+def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, out: Path):
+    """(Entry or None, problems) of a submission not in the cache; writes its sample data.
+    An error that validation does not foresee rejects this submission, not the whole build."""
+    try:
+        with open_submission(path, digest=digest) as submission:
+            validation = validate(submission, reference, rejudge=rejudge)
+    except SubmissionError as exc:
+        return None, [str(exc)]
+    except Exception as exc:  # a bug: reported as this submission's problem, the build goes on
+        return None, [
+            f"could not be validated ({type(exc).__name__}: {exc}); this is a bug in "
+            "refusal-bench: please report it with the submission"
+        ]
+    if not validation.ok:
+        return None, validation.problems
+    run = validation.run
+    _write_sample_data(out, digest, validation.records)
+    entry = Entry(
+        id=submission.id,
+        digest=digest,
+        model=run["model"]["name"],
+        judge=run["judge"]["name"],
+        run=run,
+        results=validation.results,
+        qa_judgments={
+            task: [to_dict(j) for j in records.judgments.values()]
+            for task, records in validation.records.items()
+            if validation.results["tasks"][task]["family"] == "qa"
+        },
+    )
+    return _as_json(entry), []
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.known = set(path.read_text().split()) if path.is_file() else set()
 
-    def __contains__(self, digest: str) -> bool:
-        return digest in self.known
+def _in_processes(function, items: list[tuple], shared: tuple, *, jobs: int) -> Iterator:
+    """function(*item, *shared) for each item, in order; on `jobs` worker processes when there
+    is more than one item. `shared` (the official reference, large) goes to each worker once;
+    forkserver workers never inherit the parent's threads (torch's, when SBERT was loaded)."""
+    if jobs <= 1 or len(items) < 2:
+        return (function(*item, *shared) for item in items)
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(items)),
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_receive_shared,
+        initargs=shared,
+    )
+    calls = [pool.submit(_with_shared, function, item) for item in items]
+    pool.shutdown(wait=False)
+    return (call.result() for call in calls)
 
-    def add(self, digest: str) -> None:
-        self.known.add(digest)
 
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("".join(f"{d}\n" for d in sorted(self.known)))
+_shared: tuple = ()  # in a worker process: the arguments every call shares
+
+
+def _receive_shared(*shared) -> None:
+    global _shared
+    _shared = shared
+
+
+def _with_shared(function, item: tuple):
+    return function(*item, *_shared)
+
+
+def _as_json(entry: Entry) -> Entry:
+    """The entry as the cache will give it back (tuples become lists), so that a first build and
+    a rebuild render the same pages."""
+    return Entry(**json.loads(json.dumps(asdict(entry), allow_nan=False)))
 
 
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def _render(entries: list[Entry], rejected: dict[str, list[str]], out: Path) -> BuildReport:
+def _render(
+    entries: list[Entry], rejected: dict[str, list[str]], out: Path, reference: Reference
+) -> BuildReport:
     out.mkdir(parents=True, exist_ok=True)
     env = _environment()
+    pages = _Pages(out)
     static = resources.files("leaderboard") / "static"
-    (out / "static").mkdir(exist_ok=True)
     for name in ("site.css", "site.js"):
-        (out / "static" / name).write_text(
-            static.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8"
-        )
+        pages.write(f"static/{name}", static.joinpath(name).read_text(encoding="utf-8"))
 
     tasks = sorted({t for e in entries for t in e.results["tasks"]})
     boards = []
+    board_template = env.get_template("board.html")
     for task in tasks:
         family = next(
             e.results["tasks"][task]["family"] for e in entries if task in e.results["tasks"]
@@ -155,34 +221,74 @@ def _render(entries: list[Entry], rejected: dict[str, list[str]], out: Path) -> 
             board = _board(task, family, judge, rows)
             boards.append(board)
             for metric in COLUMNS[family]:
-                page = out / "boards" / f"{board['slug']}--{_slug(metric)}.html"
-                page.parent.mkdir(exist_ok=True)
-                page.write_text(
-                    env.get_template("board.html").render(board=board, sort=metric, root="../"),
-                    encoding="utf-8",
+                pages.write(
+                    f"boards/{board['slug']}--{_slug(metric)}.html",
+                    board_template.render(board=board, sort=metric, root="../"),
                 )
-    by_id = {e.id: e for e in entries}
-    paired = _paired_views(entries, by_id)
-    index = out / "index.html"
-    index.write_text(
+    paired = _paired_views(entries, reference)
+    pages.write(
+        "index.html",
         env.get_template("index.html").render(
             boards=boards, rejected=rejected, paired=paired, root="", entries=entries
         ),
-        encoding="utf-8",
     )
-    (out / "models").mkdir(exist_ok=True)
+    model_template = env.get_template("model.html")
     for entry in entries:
-        page = env.get_template("model.html").render(entry=entry, columns=COLUMNS, root="../")
-        (out / "models" / f"{entry.id}.html").write_text(page, encoding="utf-8")
-        _write_sample_data(out, entry)
-    _write_script(out / "data" / "index.js", "RB_INDEX", [
-        {"id": e.id, "model": e.model, "judge": e.judge, "tasks": sorted(e.records)}
-        for e in entries
-    ])  # fmt: skip
-    (out / "samples.html").write_text(
-        env.get_template("samples.html").render(root=""), encoding="utf-8"
+        pages.write(
+            f"models/{entry.id}.html",
+            model_template.render(entry=entry, columns=COLUMNS, root="../"),
+        )
+    gold = {task: _write_gold_data(out, reference.task(task)) for task in tasks}
+    pages.keep(*gold.values(), *(f"data/{_data_folder(e.digest)}" for e in entries))
+    pages.write(
+        "data/index.js",
+        _script("RB_INDEX", [
+            {
+                "id": e.id,
+                "model": e.model,
+                "judge": e.judge,
+                "tasks": {
+                    task: {"gold": gold[task], "rows": _rows_path(e.digest, task)}
+                    for task in sorted(e.results["tasks"])
+                },
+            }
+            for e in entries
+        ]),
+    )  # fmt: skip
+    pages.write("samples.html", env.get_template("samples.html").render(root=""))
+    pages.prune("boards", "models", "data")
+    return BuildReport(
+        index=out / "index.html", accepted=[e.id for e in entries], rejected=rejected
     )
-    return BuildReport(index=index, accepted=[e.id for e in entries], rejected=rejected)
+
+
+class _Pages:
+    """Writes the site's files and removes, from the folders it owns, what this build did not
+    write or keep (pages of submissions or boards that are gone)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.current: set[str] = set()
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.current.add(relative)
+
+    def keep(self, *relatives: str) -> None:
+        self.current.update(relatives)
+
+    def prune(self, *folders: str) -> None:
+        for folder in folders:
+            for path in sorted((self.out / folder).rglob("*"), reverse=True):  # files first
+                relative = path.relative_to(self.out)
+                if any(p.as_posix() in self.current for p in (relative, *relative.parents)):
+                    continue
+                if not path.is_dir():
+                    path.unlink()
+                elif not any(path.iterdir()):
+                    path.rmdir()
 
 
 def _board(task: str, family: str, judge: str, rows: list[Entry]) -> dict[str, Any]:
@@ -223,18 +329,22 @@ def _board(task: str, family: str, judge: str, rows: list[Entry]) -> dict[str, A
     }
 
 
-def _paired_views(entries: list[Entry], by_id: dict[str, Entry]) -> list[dict[str, Any]]:
+def _paired_views(entries: list[Entry], reference: Reference) -> list[dict[str, Any]]:
     """UVQA S_ex-ref vs S_disc of submissions that name their base run, per QA task and judge."""
+    by_id = {e.id: e for e in entries}
     points: dict[tuple[str, str], list[Point]] = defaultdict(list)
     for entry in entries:
         base = by_id.get(entry.run.get("base_run") or "")
         if base is None or base.judge != entry.judge:
             continue
-        for task, records in entry.records.items():
-            if entry.results["tasks"][task]["family"] != "qa" or task not in base.records:
+        for task, judgments in entry.qa_judgments.items():
+            if task not in base.qa_judgments:
                 continue
             summary = paired_qa_summary(
-                records.samples, base.records[task].judgments, records.judgments, n_resamples=0
+                reference.task(task).samples,
+                [from_dict(Judgment, j) for j in base.qa_judgments[task]],
+                [from_dict(Judgment, j) for j in judgments],
+                n_resamples=0,
             )
             ex_ref, disc = summary["metrics"]["s_ex_ref"], summary["metrics"]["s_disc"]
             if ex_ref is not None and disc is not None:
@@ -251,42 +361,62 @@ def _paired_views(entries: list[Entry], by_id: dict[str, Entry]) -> list[dict[st
     ]
 
 
-def _write_sample_data(out: Path, entry: Entry) -> None:
-    for task, records in entry.records.items():
-        rows = []
-        for sample in records.samples:
-            response = records.responses.get(sample.id)
-            judgment = records.judgments.get(sample.id)
-            gold = {
-                k: v
-                for k, v in to_dict(sample).items()
-                if k in ("span", "answer", "refusal", "altered", "categories", "difficulty")
+# --- per-sample data for the sample browser ---------------------------------------------------
+# A task's questions and gold answers are the same for every submission: they are written once
+# per task (`data/gold/`), and each submission's folder holds only its responses and verdicts,
+# in the task's sample order. The browser joins the two by position.
+
+
+def _write_gold_data(out: Path, official: ReferenceTask) -> str:
+    """The task's questions and gold answers, written once per version of its samples."""
+    relative = f"data/gold/{_slug(official.samples[0].task)}-{official.digest[:12]}.js"
+    path = out / relative
+    if not path.is_file():
+        rows = [
+            {
+                "id": sample.id,
+                "kind": sample.kind,
+                "question": sample.question,
+                "gold": {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS},
             }
+            for sample in official.samples
+        ]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_script(relative, rows), encoding="utf-8")
+    return relative
+
+
+def _write_sample_data(out: Path, digest: str, records: dict[str, TaskRecords]) -> None:
+    """A submission's responses and verdicts per task, in the task's sample order."""
+    for task, task_records in records.items():
+        rows = []
+        for sample in task_records.samples:
+            response = task_records.responses.get(sample.id)
+            judgment = task_records.judgments.get(sample.id)
             rows.append(
                 {
-                    "id": sample.id,
-                    "kind": sample.kind,
-                    "question": sample.question,
-                    "gold": gold,
                     "response": response.text if response else None,
                     "verdict": judgment.verdict if judgment else None,
                     "status": judgment.status if judgment else "missing",
                     "span": judgment.span if judgment else None,
                 }
             )
-        _write_script(
-            out / "data" / entry.id / f"{_slug(task)}.js", f"RB_SAMPLES:{entry.id}/{task}", rows
-        )
+        relative = _rows_path(digest, task)
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out / relative).write_text(_script(relative, rows), encoding="utf-8")
 
 
-def _write_script(path: Path, key: str, data: Any) -> None:
+def _rows_path(digest: str, task: str) -> str:
+    return f"data/{_data_folder(digest)}/{_slug(task)}.js"
+
+
+def _data_folder(digest: str) -> str:
+    return digest[:16]
+
+
+def _script(key: str, data: Any) -> str:
     """A script that stores `data` under window.RB[key], safe for any text inside."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = safe_json(data)
-    path.write_text(
-        f"window.RB = window.RB || {{}};\nwindow.RB[{safe_json(key)}] = {payload};\n",
-        encoding="utf-8",
-    )
+    return f"window.RB = window.RB || {{}};\nwindow.RB[{safe_json(key)}] = {safe_json(data)};\n"
 
 
 def safe_json(data: Any) -> str:

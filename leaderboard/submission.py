@@ -15,7 +15,7 @@ import stat
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -37,27 +37,40 @@ class Submission:
 
 
 @contextlib.contextmanager
-def open_submission(path: str | Path) -> Iterator[Submission]:
-    """The submission at `path`, extracted to a temporary folder when it is an archive."""
+def open_submission(path: str | Path, *, digest: str | None = None) -> Iterator[Submission]:
+    """The submission at `path`, extracted to a temporary folder when it is an archive.
+    `digest`: its `submission_digest`, when the caller has it already."""
     path = Path(path)
-    if path.is_symlink():
-        raise SubmissionError(f"{path}: a symlink; submit the run directory or archive itself")
+    digest = digest or submission_digest(path)
     if path.is_dir():
-        _check_directory(path)
-        yield Submission(_id_of(path.name), _run_folder(path), _directory_digest(path))
+        yield Submission(submission_id(path), _run_folder(path), digest)
         return
-    if not path.is_file() or not path.name.endswith(ARCHIVE_SUFFIXES):
-        raise SubmissionError(f"{path}: not a run directory nor a .tar.gz / .zip archive")
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         out = Path(tmp)
         if path.name.endswith(".zip"):
             _extract_zip(path, out)
         else:
             _extract_tar(path, out)
-        name = path.name
-        for suffix in ARCHIVE_SUFFIXES:
-            name = name.removesuffix(suffix)
-        yield Submission(_id_of(name), _run_folder(out), _file_digest(path))
+        yield Submission(submission_id(path), _run_folder(out), digest)
+
+
+def submission_digest(path: Path, file_digest: Callable[[Path], str] | None = None) -> str:
+    """sha256 of an archive, or of a run directory's files (names and contents); checks first
+    that the path is one or the other and that a directory holds no symlinks or oversized files.
+    `file_digest`: how to hash one file (e.g. a memo of earlier digests)."""
+    file_digest = file_digest or file_sha256
+    if path.is_symlink():
+        raise SubmissionError(f"{path}: a symlink; submit the run directory or archive itself")
+    if path.is_dir():
+        _check_directory(path)
+        digest = hashlib.sha256()
+        for item in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(item.relative_to(path).as_posix().encode() + b"\0")
+            digest.update(file_digest(item).encode())
+        return digest.hexdigest()
+    if not path.is_file() or not path.name.endswith(ARCHIVE_SUFFIXES):
+        raise SubmissionError(f"{path}: not a run directory nor a .tar.gz / .zip archive")
+    return file_digest(path)
 
 
 def find_submissions(folder: str | Path) -> list[Path]:
@@ -88,7 +101,7 @@ def pack(run_dir: str | Path, out: str | Path) -> tuple[Path, list[tuple[str, in
             with member.open("rb") as fh:
                 archive.addfile(info, fh)
             listing.append((arcname, member.stat().st_size))
-    return out, listing, _file_digest(out)
+    return out, listing, file_sha256(out)
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -189,22 +202,18 @@ def _run_folder(root: Path) -> Path:
     raise SubmissionError("no run.json at the top of the submission (nor in its one top folder)")
 
 
-def _id_of(name: str) -> str:
+def submission_id(path: Path) -> str:
+    """A file-name-safe id: the folder's or archive's name without its suffix."""
+    name = path.name
+    for suffix in ARCHIVE_SUFFIXES:
+        name = name.removesuffix(suffix)
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "submission"
     return cleaned[:80]
 
 
-def _file_digest(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _directory_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    for item in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(item.relative_to(path).as_posix().encode() + b"\0")
-        digest.update(_file_digest(item).encode())
     return digest.hexdigest()

@@ -1,19 +1,30 @@
 """Building the leaderboard site: seconds for 20 to 200 submissions × 10 tasks, and how it grows.
 
-Submissions are `random` reference runs (different refusal rates and seeds) on the four synthetic
-tasks plus six released tasks when their annotations are found (else the synthetic four only),
-copied (hard links) to reach each count. Every build validates each submission in full (schema,
-coverage, re-judging, recomputed metrics with bootstrap intervals) and renders every page and
-sample file. Target: linear growth, under 10 s for 200 submissions on 2 cores.
+Submissions are `random` reference runs (refusal rates 0.1 to 0.9, one seed each) on the four
+synthetic tasks plus six released tasks when their annotations are found (else the synthetic
+four only). Copies of them reach each count; each copy gets its own run.json (its own model name),
+so every submission has its own content digest and is validated on its own.
 
-    python perf/site_build.py [--data-root ../shared/data] [--counts 20,50,100,200]
+The site grows as a leaderboard does: 20 submissions, then 30 more arrive, and so on to 200. At
+each count the script times
+- `add`: the build that validates the newly arrived submissions (on `--jobs` processes) and
+  renders the site, the others coming from the site's cache;
+- `rebuild`: a build with nothing new (templates or the reference changed, a rejected
+  submission was removed): cache look-ups, the official data loaded once, every page rendered;
+and then one more submission arriving at the largest count.
+Baselines, in the same process: at 20 submissions a fresh build (validating all) with one process
+against `--jobs` processes, and at the largest count a fresh build validating all of them again.
+Every build loads the official data anew, as a `leaderboard build` command does.
+Target: linear growth, under 10 s for 200 submissions on 2 cores.
+
+    python perf/site_build.py [--data-root ../shared/data] [--counts 20,50,100,200] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -44,64 +55,88 @@ def main() -> None:
     )
     parser.add_argument("--counts", default="20,50,100,200")
     parser.add_argument("--bases", type=int, default=10, help="distinct runs to copy from")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     tasks = SYNTH + (RELEASED if args.data_root else [])
     counts = [int(c) for c in args.counts.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        bases = []
-        for k in range(args.bases):
-            out = tmp / "bases" / f"random-{k}"
-            config = RunConfig(
-                model="random",
-                model_args={
-                    "p_refuse": f"{0.1 + 0.8 * k / max(args.bases - 1, 1):.2f}",
-                    "seed": str(k),
-                },
-                tasks=",".join(tasks),
-                output=out,
-                data_root=str(args.data_root) if args.data_root else None,
-                sbert="none",
-                bootstrap=200,
-                progress=False,
-            )
-            run(config)
-            bases.append(out)
-        samples = (
-            sum(len(p.read_text().splitlines()) for p in bases[0].glob("samples/*.jsonl")) // 2
-        )
-        print(f"{len(tasks)} tasks, {samples} samples per submission")
-        print(f"{'submissions':>11}{'first build s':>15}{'rebuild s':>11}{'rebuild growth':>16}")
-        first = None
-        for count in counts:
-            folder = tmp / f"subs-{count}"
+        bases = [_base_run(tmp / f"random-{k}", k, args, tasks) for k in range(args.bases)]
+        samples = sum(
+            len(p.read_text().splitlines()) for p in bases[0].glob("samples/*.jsonl")
+        ) // 2  # fmt: skip
+        print(f"{len(tasks)} tasks, {samples} samples per submission, jobs={args.jobs}")
+
+        def build(site: Path, count: int, **options) -> tuple[float, int]:
+            folder = tmp / "submissions"
             for i in range(count):
-                _hardlink_tree(bases[i % len(bases)], folder / f"sub-{i:03d}")
+                if not (folder / f"sub-{i:03d}").exists():
+                    _copy_submission(bases[i % len(bases)], folder / f"sub-{i:03d}", i)
+            paths = [folder / f"sub-{i:03d}" for i in range(count)]
+            start = time.perf_counter()
             reference = OfficialReference(args.data_root)
-            site = tmp / f"site-{count}"
-            times = []
-            for _ in range(2):  # a first build re-judges every submission; a rebuild only new ones
-                start = time.perf_counter()
-                report = build_site(sorted(folder.iterdir()), site, reference, progress=False)
-                times.append(time.perf_counter() - start)
-                assert len(report.accepted) == count, report.rejected
-            first = first or (count, times[1])
-            growth = (times[1] / first[1]) / (count / first[0])
-            print(f"{count:>11}{times[0]:>15.2f}{times[1]:>11.2f}{growth:>15.2f}x")
-            shutil.rmtree(folder)
+            report = build_site(paths, site, reference, progress=False, **options)
+            seconds = time.perf_counter() - start
+            assert len(report.accepted) == count, report.rejected
+            return seconds, report.validated
+
+        serial, _ = build(tmp / "serial", counts[0], jobs=1)
+        parallel, _ = build(tmp / "parallel", counts[0], jobs=args.jobs)
         print(
-            "rebuild growth: time per submission relative to the smallest rebuild (1.00x = linear)"
+            f"fresh build of {counts[0]}: 1 process {serial:.2f} s, {args.jobs} processes "
+            f"{parallel:.2f} s ({serial / parallel:.2f}x)"
+        )
+        print(f"{'submissions':>11}{'new':>6}{'add s':>9}{'rebuild s':>11}{'rebuild growth':>16}")
+        site, first = tmp / "site", None
+        for count in counts:
+            added, validated = build(site, count, jobs=args.jobs)
+            rebuilt, none = build(site, count, jobs=args.jobs)
+            assert none == 0
+            first = first or (count, rebuilt)
+            growth = (rebuilt / first[1]) / (count / first[0])
+            print(f"{count:>11}{validated:>6}{added:>9.2f}{rebuilt:>11.2f}{growth:>15.2f}x")
+        one_more, validated = build(site, counts[-1] + 1, jobs=args.jobs)
+        assert validated == 1
+        print(f"one new submission arrives at {counts[-1]}: {one_more:.2f} s")
+        fresh, _ = build(site, counts[-1], jobs=args.jobs, fresh=True)
+        print(
+            f"fresh build of {counts[-1]} (validating all, {args.jobs} processes): {fresh:.2f} s; "
+            f"rebuild {rebuilt:.2f} s ({fresh / rebuilt:.1f}x faster)"
+        )
+        print(
+            "rebuild growth: time per submission relative to the smallest rebuild "
+            "(1.00x = linear; below 1 while the fixed cost of loading the official data dominates)"
         )
 
 
-def _hardlink_tree(source: Path, target: Path) -> None:
-    for path in source.rglob("*"):
-        destination = target / path.relative_to(source)
-        if path.is_dir():
-            destination.mkdir(parents=True, exist_ok=True)
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, destination)
+def _base_run(out: Path, k: int, args: argparse.Namespace, tasks: list[str]) -> Path:
+    run(
+        RunConfig(
+            model="random",
+            model_args={
+                "p_refuse": f"{0.1 + 0.8 * k / max(args.bases - 1, 1):.2f}",
+                "seed": str(k),
+            },
+            tasks=",".join(tasks),
+            output=out,
+            data_root=str(args.data_root) if args.data_root else None,
+            sbert="none",
+            bootstrap=200,
+            progress=False,
+        )
+    )
+    return out
+
+
+def _copy_submission(source: Path, target: Path, number: int) -> None:
+    """Sample files hard-linked (the same records), run.json rewritten (its own model name)."""
+    (target / "samples").mkdir(parents=True)
+    for path in (source / "samples").glob("*.jsonl"):
+        os.link(path, target / "samples" / path.name)
+    os.link(source / "results.json", target / "results.json")
+    info = json.loads((source / "run.json").read_text())
+    info["model"]["name"] = f"{info['model']['name']} #{number}"
+    (target / "run.json").write_text(json.dumps(info, indent=2))
 
 
 if __name__ == "__main__":

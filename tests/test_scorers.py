@@ -54,6 +54,21 @@ def test_refusal_categories_by_keyword():
     assert refusal_categories("Nothing matches.") == ()
 
 
+def test_refusal_categories_fast_path_finds_what_case_insensitive_search_does():
+    from benchmark.scorers.rules import _CUES
+
+    texts = [
+        "THERE IS NO triangle; The Red Circle Moves To The LEFT in the DESERT.",
+        "The scene CUTS FROM the kitchen to the garden; Two people, not three.",
+        "Es gibt keinen Hund — THERE ARE NO dogs, only shows a cat.",  # not ASCII: slow path
+        "ſo the object is missing",  # long s: matches 's' only case-insensitively
+    ]
+    for text in texts:
+        slow = tuple(c for c in CATEGORIES if _CUES[c].search(text))
+        assert refusal_categories(text) == slow, text
+        assert refusal_categories(text)  # every text names some category
+
+
 @pytest.mark.parametrize(
     ("answer", "reference", "expected"),
     [

@@ -95,6 +95,10 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
 }
 assert set(CATEGORY_CUES) == set(CATEGORIES)
 _CUES = {c: re.compile("|".join(cues), re.I) for c, cues in CATEGORY_CUES.items()}
+# The cues are lower-case ASCII, so on ASCII text a case-sensitive search of the lowered text finds
+# exactly what the case-insensitive one does, about 3x faster (no case folding per character).
+assert all(cue.isascii() and cue == cue.lower() for cues in CATEGORY_CUES.values() for cue in cues)
+_ASCII_CUES = {c: re.compile("|".join(cues)) for c, cues in CATEGORY_CUES.items()}
 _STOPWORDS = frozenset(
     "a an the of to in on at is are was were it its it's this that and or with by for from as be "
     "does do did there here side".split()
@@ -240,6 +244,9 @@ def judge_name(base: str, sbert: SbertScorer | None) -> str:
 
 def refusal_categories(explanation: str) -> tuple[str, ...]:
     """The mismatch categories an explanation speaks of, by keyword rules (in CATEGORIES order)."""
+    if explanation.isascii():
+        lowered = explanation.lower()
+        return tuple(c for c in CATEGORIES if _ASCII_CUES[c].search(lowered))
     return tuple(c for c in CATEGORIES if _CUES[c].search(explanation))
 
 

@@ -30,10 +30,6 @@
     sortTable(th.closest("table"), th);
   });
 
-  function slug(text) {
-    return text.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^_+|_+$/g, "") || "_";
-  }
-
   function cell(text) {
     var td = document.createElement("td");
     td.textContent = text == null ? "" : String(text);
@@ -51,24 +47,39 @@
     var more = document.getElementById("more-samples");
     var shown = 0, current = [], PAGE = 100;
 
+    var files = {}, joined = {};
     index.forEach(function (entry) {
-      entry.tasks.forEach(function (task) {
+      Object.keys(entry.tasks).forEach(function (task) {
         var option = document.createElement("option");
         option.value = entry.id + "/" + task;
         option.textContent = entry.model + " · " + task + " (" + entry.judge + ")";
         runSelect.appendChild(option);
+        files[option.value] = entry.tasks[task];
       });
     });
 
+    function script(path, done) {
+      if (window.RB && window.RB[path]) return done(window.RB[path]);
+      var tag = document.createElement("script");
+      tag.src = root + path;
+      tag.onload = function () { done(window.RB[path] || []); };
+      tag.onerror = function () { count.textContent = "could not load " + tag.src; };
+      document.body.appendChild(tag);
+    }
+
+    /* A task's questions and gold answers (shared by all submissions) joined, by position, with
+       one submission's responses and verdicts. */
     function load(key, done) {
-      var name = "RB_SAMPLES:" + key;
-      if (window.RB && window.RB[name]) return done(window.RB[name]);
-      var parts = key.split("/");
-      var script = document.createElement("script");
-      script.src = root + "data/" + parts[0] + "/" + slug(parts.slice(1).join("/")) + ".js";
-      script.onload = function () { done(window.RB[name] || []); };
-      script.onerror = function () { count.textContent = "could not load " + script.src; };
-      document.body.appendChild(script);
+      if (joined[key]) return done(joined[key]);
+      var paths = files[key];
+      if (!paths) { count.textContent = "no sample data for " + key; return; }
+      script(paths.gold, function (gold) {
+        script(paths.rows, function (rows) {
+          if (rows.length !== gold.length) { count.textContent = "the sample data of " + key + " does not match its task"; return; }
+          joined[key] = gold.map(function (g, i) { return Object.assign({}, g, rows[i]); });
+          done(joined[key]);
+        });
+      });
     }
 
     function options(select, values) {

@@ -1,0 +1,143 @@
+"""What a site remembers between builds, so a rebuild only validates new submissions.
+
+A leaderboard is rebuilt each time a submission arrives. Validating a submission of the released
+tasks in full (reading ~12K records, re-judging them, recomputing every metric with bootstrap
+intervals) takes about a second, so rebuilding 200 from scratch would take minutes. `SITE/.cache/`
+keeps, per submission content, what the site shows of an accepted submission:
+
+- `digests.json`: the sha256 of each submission file, remembered by (path, size, mtime, inode) the
+  way git's index does, so unchanged files are not read again;
+- `accepted/<sha256>.json`: the recomputed results of a submission that passed validation. It is
+  reused only if it was made by the same code (a digest of refusal-bench's own source files), for
+  the same official data (each task's version and samples digest) and prompt versions, and with
+  re-judging when re-judging is asked for. Anything else validates the submission again.
+
+Everything here is written by refusal-bench after validation; nothing from a submission is read
+back from the cache without having passed it. `leaderboard build --fresh` ignores the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import BenchmarkError
+from leaderboard.submission import file_sha256
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class Entry:
+    """One accepted submission, as the site shows it (all JSON, so it can be cached)."""
+
+    id: str  # unique on the site: the submission's file name, suffixed when names repeat
+    digest: str  # sha256 of the submission's content
+    model: str
+    judge: str
+    run: dict[str, Any]
+    results: dict[str, Any]  # recomputed, never the submitted numbers
+    qa_judgments: dict[str, list[dict[str, Any]]]  # per QA task, for paired scores
+
+
+class DigestMemo:
+    """sha256 of files, remembered by (size, mtime_ns, inode) per absolute path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, list] = _read_json(path) or {}
+        self.changed = False
+
+    def file_digest(self, file: Path) -> str:
+        stat = file.stat()
+        key = str(file.resolve())
+        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        known = self.known.get(key)
+        if known is not None and known[:3] == signature:
+            return known[3]
+        digest = file_sha256(file)
+        self.known[key] = [*signature, digest]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.changed:
+            _write_json(self.path, self.known)
+
+
+class AcceptedCache:
+    """Accepted submissions' entries by content digest (see the module docstring)."""
+
+    def __init__(self, folder: Path, reference) -> None:
+        self.folder = folder
+        self.reference = reference
+
+    def get(self, digest: str, *, rejudge: bool) -> Entry | None:
+        stored = _read_json(self.folder / f"{digest}.json")
+        try:
+            if stored["key"] != self._key() or (rejudge and not stored["rejudged"]):
+                return None
+            for task, (version, samples_digest) in stored["official"].items():
+                official = self.reference.task(task)
+                if official is None or (official.version, official.digest) != (
+                    version,
+                    samples_digest,
+                ):
+                    return None
+            return Entry(**stored["entry"])
+        except BenchmarkError:  # the official data is gone: validating again says why
+            return None
+        except (KeyError, TypeError, ValueError):  # absent or damaged: validate again
+            return None
+
+    def put(self, entry: Entry, *, rejudged: bool) -> None:
+        official = {}
+        for task in entry.results["tasks"]:
+            reference_task = self.reference.task(task)
+            official[task] = (reference_task.version, reference_task.digest)
+        stored = {
+            "key": self._key(),
+            "rejudged": rejudged,
+            "official": official,
+            "entry": asdict(entry),
+        }
+        _write_json(self.folder / f"{entry.digest}.json", stored)
+
+    def _key(self) -> dict[str, Any]:
+        return {
+            "format": CACHE_FORMAT,
+            "code": code_digest(),
+            "prompts": self.reference.prompt_versions,
+        }
+
+
+@cache
+def code_digest() -> str:
+    """sha256 of refusal-bench's Python source: any code change may change a recomputed number."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for package in ("benchmark", "leaderboard"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # absent or damaged: a cache miss
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write atomically, so an interrupted build leaves the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
+    partial.replace(path)

@@ -1,0 +1,192 @@
+"""Rebuilding the site: what `SITE/.cache` lets a build skip, and when it must not."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.official import OfficialReference
+from benchmark.records import read_json, write_json
+from benchmark.runner import RunConfig, run
+from leaderboard.cache import DigestMemo
+from leaderboard.site import build_site
+from leaderboard.submission import pack
+
+MODELS = {"always-answer": {}, "always-refuse": {}, "random": {"p_refuse": "0.5"}}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    for model, args in MODELS.items():
+        run(
+            RunConfig(
+                model=model,
+                model_args=args,
+                tasks="synth_hivtg,synth_qa",
+                output=root / model,
+                sbert="none",
+                progress=False,
+                bootstrap=20,
+            )
+        )
+    return root
+
+
+@pytest.fixture
+def submissions(runs, tmp_path):
+    folder = tmp_path / "submissions"
+    shutil.copytree(runs, folder)
+    return folder
+
+
+def build(folder, out, **options):
+    paths = sorted(folder.iterdir())
+    return build_site(paths, out, OfficialReference(), progress=False, **options)
+
+
+def site_files(out):
+    """Every file of the site but the cache, with its bytes."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def test_a_rebuild_validates_nothing_and_writes_the_same_site(submissions, tmp_path):
+    out = tmp_path / "site"
+    first = build(submissions, out)
+    before = site_files(out)
+    again = build(submissions, out)
+    assert (first.validated, again.validated) == (3, 0)
+    assert again.accepted == first.accepted
+    assert site_files(out) == before
+
+
+def test_processes_build_the_same_site_as_one(submissions, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(submissions, one, jobs=1)
+    report = build(submissions, two, jobs=2)
+    assert report.validated == 3
+    assert site_files(one) == site_files(two)
+
+
+def test_a_changed_submission_is_validated_again(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out)
+    samples = submissions / "random" / "samples" / "synth_qa.jsonl"
+    lines = samples.read_text().splitlines()
+    k = next(i for i, line in enumerate(lines) if '"type": "judgment"' in line)
+    judgment = json.loads(lines[k])
+    judgment["verdict"] = "correct" if judgment["verdict"] != "correct" else "wrong"
+    lines[k] = json.dumps(judgment)
+    samples.write_text("\n".join(lines) + "\n")
+    report = build(submissions, out)
+    assert report.validated == 1
+    assert "random" in report.rejected and "random" not in report.accepted
+    assert not (out / "models" / "random.html").exists()  # its pages are gone with it
+    folders = {p.name for p in (out / "data").iterdir() if p.is_dir()}
+    assert len(folders) == 2 + 1  # the two accepted submissions' data and the shared gold data
+
+
+def test_removed_submissions_leave_no_pages_or_data(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out)
+    shutil.rmtree(submissions / "always-answer")
+    report = build(submissions, out)
+    assert report.validated == 0 and report.accepted == ["always-refuse", "random"]
+    assert sorted(p.name for p in (out / "models").iterdir()) == [
+        "always-refuse.html",
+        "random.html",
+    ]
+    assert (
+        "always-answer" not in (out / "boards" / "synth_qa--rules_sbert_none--acc.html").read_text()
+    )
+    assert len([p for p in (out / "data").iterdir() if p.is_dir()]) == 2 + 1
+
+
+def test_the_same_content_under_two_names_is_validated_once(submissions, tmp_path):
+    pack(submissions / "random", submissions / "random-archived.tar.gz")
+    shutil.copy(submissions / "random-archived.tar.gz", submissions / "random-twice.tar.gz")
+    report = build(submissions, tmp_path / "site")
+    assert report.validated == 4  # three folders, and one archive content
+    assert set(report.accepted) >= {"random-archived", "random-twice"}
+
+
+def test_what_the_cache_may_not_decide(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out, rejudge=False)
+    assert build(submissions, out).validated == 3  # not re-judged before: re-judge now
+    assert build(submissions, out, rejudge=False).validated == 0  # re-judged is good enough
+    assert build(submissions, out, fresh=True).validated == 3
+    cached = sorted((out / ".cache" / "accepted").glob("*.json"))
+    assert len(cached) == 3
+    entry = json.loads(cached[0].read_text())
+    entry["key"]["code"] = "another version of refusal-bench"
+    cached[0].write_text(json.dumps(entry))
+    cached[1].write_text("{damaged")
+    entry = json.loads(cached[2].read_text())
+    task = next(iter(entry["official"]))
+    entry["official"][task][1] = "0" * 64  # made for other official data
+    cached[2].write_text(json.dumps(entry))
+    assert build(submissions, out).validated == 3
+
+
+def test_cache_misses_when_the_sample_data_is_gone(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out)
+    folders = sorted(p for p in (out / "data").iterdir() if p.is_dir() and p.name != "gold")
+    shutil.rmtree(folders[0])
+    assert build(submissions, out).validated == 1
+    assert folders[0].is_dir()
+
+
+def test_digest_memo_rehashes_a_file_whose_size_or_time_changed(tmp_path):
+    memo = DigestMemo(tmp_path / "digests.json")
+    path = tmp_path / "f.jsonl"
+    path.write_text("abc\n")
+    first = memo.file_digest(path)
+    memo.save()
+    memo = DigestMemo(tmp_path / "digests.json")
+    assert memo.file_digest(path) == first and not memo.changed
+    stat = path.stat()
+    path.write_text("abd\n")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert memo.file_digest(path) != first
+
+
+def test_cli_rebuild_says_what_it_validated(submissions, tmp_path, capsys):
+    command = ["leaderboard", "build", "--submissions", str(submissions)]
+    command += ["--out", str(tmp_path / "site"), "--no-progress", "--jobs", "1"]
+    assert main(command) == 0
+    assert "3 submissions on the site, 0 rejected (3 validated now" in capsys.readouterr().out
+    info = read_json(submissions / "random" / "run.json")
+    info["model"]["name"] = "random, renamed"
+    write_json(submissions / "random" / "run.json", info)
+    assert main(command) == 0
+    assert "(1 validated now" in capsys.readouterr().out
+    assert "random, renamed" in (tmp_path / "site" / "models" / "random.html").read_text()
+
+
+def test_an_unforeseen_error_rejects_one_submission_and_the_build_goes_on(
+    submissions, tmp_path, monkeypatch
+):
+    from leaderboard import site
+
+    real = site.validate
+
+    def failing(submission, reference, **options):
+        if submission.id == "random":
+            raise KeyError("a bug")
+        return real(submission, reference, **options)
+
+    monkeypatch.setattr(site, "validate", failing)
+    report = build(submissions, tmp_path / "site")
+    assert report.accepted == ["always-answer", "always-refuse"]
+    assert "KeyError: 'a bug'" in report.rejected["random"][0]
+    assert "bug in refusal-bench" in report.rejected["random"][0]
