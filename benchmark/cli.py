@@ -456,7 +456,8 @@ def _leaderboard(parser: argparse.ArgumentParser) -> Handler:
             print(f"rejected {name}: " + "; ".join(problems), file=sys.stderr)
         print(
             f"{len(report.accepted)} submissions on the site, {len(report.rejected)} rejected "
-            f"({report.validated} validated now, the others unchanged since the last build)"
+            f"({report.validated} validated now, "
+            f"{report.from_cache} from the cache of earlier builds)"
         )
         print(f"open {report.index.resolve()}")
         return EXIT_OK

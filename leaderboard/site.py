@@ -71,7 +71,8 @@ class BuildReport:
     index: Path
     accepted: list[str]
     rejected: dict[str, list[str]]
-    validated: int = 0  # submissions validated by this build (the others came from the cache)
+    validated: int = 0  # submission contents validated by this build
+    from_cache: int = 0  # accepted submissions taken from the cache of earlier builds
 
 
 def build_site(
@@ -109,6 +110,7 @@ def build_site(
         else:
             new.setdefault(digest, []).append(path)
     memo.save()
+    from_cache = len(found)
     work = [(paths[0], digest) for digest, paths in new.items()]
     outcomes = _in_processes(_validate_new, work, (reference, rejudge, out), jobs=jobs)
     for paths, (entry, problems) in zip(
@@ -124,7 +126,7 @@ def build_site(
     entries = [found[path] for path in submissions if path in found]
     _unique_ids(entries)
     report = _render(entries, rejected, out, reference)
-    report.validated = len(work)
+    report.validated, report.from_cache = len(work), from_cache
     return report
 
 

@@ -14,7 +14,9 @@ each count the script times
 and then one more submission arriving at the largest count.
 Baselines, in the same process: at 20 submissions a fresh build (validating all) with one process
 against `--jobs` processes, and at the largest count a fresh build validating all of them again.
-Every build loads the official data anew, as a `leaderboard build` command does.
+Every build loads the official data anew, as a `leaderboard build` command does. The runs use
+200 bootstrap resamples (validation recomputes intervals with the run's own count): fresh builds
+of runs made with the default 1000 take longer; rebuilds do not depend on it.
 Target: linear growth, under 10 s for 200 submissions on 2 cores.
 
     python perf/site_build.py [--data-root ../shared/data] [--counts 20,50,100,200] [--jobs 2]

@@ -63,7 +63,7 @@ def test_a_rebuild_validates_nothing_and_writes_the_same_site(submissions, tmp_p
     first = build(submissions, out)
     before = site_files(out)
     again = build(submissions, out)
-    assert (first.validated, again.validated) == (3, 0)
+    assert (first.validated, again.validated, again.from_cache) == (3, 0, 3)
     assert again.accepted == first.accepted
     assert site_files(out) == before
 
@@ -169,7 +169,7 @@ def test_cli_rebuild_says_what_it_validated(submissions, tmp_path, capsys):
     info["model"]["name"] = "random, renamed"
     write_json(submissions / "random" / "run.json", info)
     assert main(command) == 0
-    assert "(1 validated now" in capsys.readouterr().out
+    assert "(1 validated now, 2 from the cache of earlier builds)" in capsys.readouterr().out
     assert "random, renamed" in (tmp_path / "site" / "models" / "random.html").read_text()
 
 
