@@ -9,11 +9,11 @@ import tarfile
 import zipfile
 
 import pytest
+from reference_runs import reference_runs
 
 from benchmark.cli import main
 from benchmark.official import OfficialReference
 from benchmark.records import read_json, write_json
-from benchmark.runner import RunConfig, run
 from leaderboard import submission as submission_module
 from leaderboard.pareto import Point, pareto_front, pareto_svg
 from leaderboard.site import build_site, safe_json
@@ -26,24 +26,7 @@ EVIL = "<script>alert('x')</script>\"'&"
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    for model, args in (
-        ("always-answer", {}),
-        ("always-refuse", {}),
-        ("random", {"p_refuse": "0.5"}),
-    ):
-        run(
-            RunConfig(
-                model=model,
-                model_args=args,
-                tasks=TASKS,
-                output=root / model,
-                sbert="none",
-                progress=False,
-                bootstrap=50,
-            )
-        )
-    return root
+    return reference_runs(tmp_path_factory.mktemp("runs"), TASKS, bootstrap=50)
 
 
 @pytest.fixture

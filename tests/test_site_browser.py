@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from reference_runs import reference_runs
 
 from benchmark.official import OfficialReference
-from benchmark.runner import RunConfig, run
 from leaderboard.site import build_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,18 +29,7 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    runs = tmp_path_factory.mktemp("runs")
-    for model in ("always-answer", "always-refuse", "random"):
-        run(
-            RunConfig(
-                model=model,
-                tasks="synth_hivtg,synth_qa",
-                output=runs / model,
-                sbert="none",
-                progress=False,
-                bootstrap=50,
-            )
-        )
+    runs = reference_runs(tmp_path_factory.mktemp("runs"), "synth_hivtg,synth_qa", bootstrap=50)
     out = tmp_path_factory.mktemp("site")
     build_site(sorted(runs.iterdir()), out, OfficialReference(), progress=False)
     return out

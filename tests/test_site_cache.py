@@ -7,34 +7,19 @@ import os
 import shutil
 
 import pytest
+from reference_runs import reference_runs
 
 from benchmark.cli import main
 from benchmark.official import OfficialReference
 from benchmark.records import read_json, write_json
-from benchmark.runner import RunConfig, run
 from leaderboard.cache import DigestMemo
 from leaderboard.site import build_site
 from leaderboard.submission import pack
 
-MODELS = {"always-answer": {}, "always-refuse": {}, "random": {"p_refuse": "0.5"}}
-
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    for model, args in MODELS.items():
-        run(
-            RunConfig(
-                model=model,
-                model_args=args,
-                tasks="synth_hivtg,synth_qa",
-                output=root / model,
-                sbert="none",
-                progress=False,
-                bootstrap=20,
-            )
-        )
-    return root
+    return reference_runs(tmp_path_factory.mktemp("runs"), "synth_hivtg,synth_qa", bootstrap=20)
 
 
 @pytest.fixture
