@@ -3,17 +3,19 @@
 A leaderboard is rebuilt each time a submission arrives. Validating a submission of the released
 tasks in full (reading ~12K records, re-judging them, recomputing every metric with bootstrap
 intervals) takes about a second, so rebuilding 200 from scratch would take minutes. `SITE/.cache/`
-keeps, per submission content, what the site shows of an accepted submission:
+keeps, per submission content:
 
 - `digests.json`: the sha256 of each submission file, remembered by (path, size, mtime, inode) the
   way git's index does, so unchanged files are not read again;
-- `accepted/<sha256>.json`: the recomputed results of a submission that passed validation. It is
-  reused only if it was made by the same code (a digest of refusal-bench's own source files), for
-  the same official data (each task's version and samples digest) and prompt versions, and with
-  re-judging when re-judging is asked for. Anything else validates the submission again.
+- `validated/<sha256>.json`: the outcome of validating a submission: the recomputed results it
+  was accepted with, or the problems it was rejected for. It is reused only if it was made by the
+  same code (a digest of refusal-bench's own source files), for the same official data (the
+  version and samples digest of each task the submission names) and prompt versions, and with
+  re-judging when re-judging is asked for. A rejection because official data could not be loaded
+  is not kept (giving the data root fixes it). Anything else validates the submission again.
 
-Everything here is written by refusal-bench after validation; nothing from a submission is read
-back from the cache without having passed it. `leaderboard build --fresh` ignores the cache.
+Everything here is written by refusal-bench; what it keeps of a submission is what validation
+made of it. `leaderboard build --fresh` ignores the cache.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 from benchmark.errors import BenchmarkError
 from leaderboard.submission import file_sha256
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -70,43 +72,49 @@ class DigestMemo:
             _write_json(self.path, self.known)
 
 
-class AcceptedCache:
-    """Accepted submissions' entries by content digest (see the module docstring)."""
+@dataclass
+class Outcome:
+    """What validating one submission content gave: an entry, or the problems found."""
+
+    entry: Entry | None
+    problems: list[str]
+    #: (version, samples digest) of each official task the submission names (None: an unknown
+    #: task); None when the official data could not be loaded, which a later build may fix.
+    official: dict[str, list[str] | None] | None
+
+
+class ValidationCache:
+    """Validation outcomes by content digest (see the module docstring)."""
 
     def __init__(self, folder: Path, reference) -> None:
         self.folder = folder
         self.reference = reference
 
-    def get(self, digest: str, *, rejudge: bool) -> Entry | None:
+    def get(self, digest: str, *, rejudge: bool) -> Outcome | None:
         stored = _read_json(self.folder / f"{digest}.json")
         try:
             if stored["key"] != self._key() or (rejudge and not stored["rejudged"]):
                 return None
-            for task, (version, samples_digest) in stored["official"].items():
-                official = self.reference.task(task)
-                if official is None or (official.version, official.digest) != (
-                    version,
-                    samples_digest,
-                ):
-                    return None
-            return Entry(**stored["entry"])
+            if any(_official(self.reference, t) != v for t, v in stored["official"].items()):
+                return None
+            entry = stored["entry"]
+            return Outcome(entry and Entry(**entry), stored["problems"], stored["official"])
         except BenchmarkError:  # the official data is gone: validating again says why
             return None
-        except (KeyError, TypeError, ValueError):  # absent or damaged: validate again
+        except (KeyError, TypeError, ValueError, AttributeError):  # absent or damaged
             return None
 
-    def put(self, entry: Entry, *, rejudged: bool) -> None:
-        official = {}
-        for task in entry.results["tasks"]:
-            reference_task = self.reference.task(task)
-            official[task] = (reference_task.version, reference_task.digest)
+    def put(self, digest: str, outcome: Outcome, *, rejudged: bool) -> None:
+        if outcome.official is None:
+            return
         stored = {
             "key": self._key(),
             "rejudged": rejudged,
-            "official": official,
-            "entry": asdict(entry),
+            "official": outcome.official,
+            "entry": outcome.entry and asdict(outcome.entry),
+            "problems": outcome.problems,
         }
-        _write_json(self.folder / f"{entry.digest}.json", stored)
+        _write_json(self.folder / f"{digest}.json", stored)
 
     def _key(self) -> dict[str, Any]:
         return {
@@ -116,13 +124,22 @@ class AcceptedCache:
         }
 
 
+def _official(reference, task: str) -> list[str] | None:
+    """[version, samples digest] of an official task; None for an unknown one (missing data
+    raises `BenchmarkError`)."""
+    found = reference.task(task)
+    return None if found is None else [found.version, found.digest]
+
+
 @cache
 def code_digest() -> str:
-    """sha256 of refusal-bench's Python source: any code change may change a recomputed number."""
+    """sha256 of refusal-bench's source, task definitions and schema: any change to them may
+    change a validation outcome (templates only change pages, which every build renders)."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     for package in ("benchmark", "leaderboard"):
-        for path in sorted((root / package).rglob("*.py")):
+        files = [p for p in (root / package).rglob("*") if p.suffix in (".py", ".yaml", ".json")]
+        for path in sorted(files):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from benchmark.metrics.summary import paired_qa_summary, qa_statistics
 from benchmark.records import Judgment, from_dict, to_dict
-from leaderboard.cache import AcceptedCache, DigestMemo, Entry
+from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.submission import (
     SubmissionError,
@@ -72,7 +72,7 @@ class BuildReport:
     accepted: list[str]
     rejected: dict[str, list[str]]
     validated: int = 0  # submission contents validated by this build
-    from_cache: int = 0  # accepted submissions taken from the cache of earlier builds
+    from_cache: int = 0  # submissions whose outcome came from the cache of earlier builds
 
 
 def build_site(
@@ -94,35 +94,40 @@ def build_site(
     the main module)."""
     out = Path(out)
     memo = DigestMemo(out / ".cache" / "digests.json")
-    cache = AcceptedCache(out / ".cache" / "accepted", reference)
+    cache = ValidationCache(out / ".cache" / "validated", reference)
     found: dict[Path, Entry] = {}
     rejected: dict[str, list[str]] = {}
     new: dict[str, list[Path]] = {}  # digest -> submissions with that content
+    from_cache = 0
     for path in tqdm(submissions, desc="checking submissions", disable=not progress):
         try:
             digest = submission_digest(path, memo.file_digest)
         except SubmissionError as exc:
             rejected[path.name] = [str(exc)]
             continue
-        entry = None if fresh else cache.get(digest, rejudge=rejudge)
-        if entry is not None and (out / "data" / _data_folder(digest)).is_dir():
-            found[path] = replace(entry, id=submission_id(path))
+        known = None if fresh else cache.get(digest, rejudge=rejudge)
+        if known is not None and known.entry is None:
+            rejected[path.name] = known.problems
+        elif known is not None and (out / "data" / _data_folder(digest)).is_dir():
+            found[path] = replace(known.entry, id=submission_id(path))
         else:
             new.setdefault(digest, []).append(path)
+            continue
+        from_cache += 1
     memo.save()
-    from_cache = len(found)
     work = [(paths[0], digest) for digest, paths in new.items()]
     outcomes = _in_processes(_validate_new, work, (reference, rejudge, out), jobs=jobs)
-    for paths, (entry, problems) in zip(
-        new.values(),
+    for (digest, paths), outcome in zip(
+        new.items(),
         tqdm(outcomes, total=len(work), desc="validating", disable=not progress),
         strict=True,
     ):
-        if entry is None:
-            rejected.update({path.name: problems for path in paths})
-            continue
-        cache.put(entry, rejudged=rejudge)
-        found.update({path: replace(entry, id=submission_id(path)) for path in paths})
+        cache.put(digest, outcome, rejudged=rejudge)
+        for path in paths:
+            if outcome.entry is None:
+                rejected[path.name] = outcome.problems
+            else:
+                found[path] = replace(outcome.entry, id=submission_id(path))
     entries = [found[path] for path in submissions if path in found]
     _unique_ids(entries)
     report = _render(entries, rejected, out, reference)
@@ -131,20 +136,21 @@ def build_site(
 
 
 def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, out: Path):
-    """(Entry or None, problems) of a submission not in the cache; writes its sample data.
+    """The outcome of validating a submission not in the cache; writes its sample data.
     An error that validation does not foresee rejects this submission, not the whole build."""
     try:
         with open_submission(path, digest=digest) as submission:
             validation = validate(submission, reference, rejudge=rejudge)
     except SubmissionError as exc:
-        return None, [str(exc)]
+        return Outcome(None, [str(exc)], {})
     except Exception as exc:  # a bug: reported as this submission's problem, the build goes on
-        return None, [
+        problem = (
             f"could not be validated ({type(exc).__name__}: {exc}); this is a bug in "
             "refusal-bench: please report it with the submission"
-        ]
+        )
+        return Outcome(None, [problem], None)  # not cached: a fixed version validates it
     if not validation.ok:
-        return None, validation.problems
+        return Outcome(None, validation.problems, validation.official)
     run = validation.run
     _write_sample_data(out, digest, validation.records)
     entry = Entry(
@@ -160,7 +166,7 @@ def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, 
             if validation.results["tasks"][task]["family"] == "qa"
         },
     )
-    return _as_json(entry), []
+    return Outcome(_as_json(entry), [], validation.official)
 
 
 def _in_processes(function, items: list[tuple], shared: tuple, *, jobs: int) -> Iterator:

@@ -67,6 +67,10 @@ class Validation:
     run: dict[str, Any] | None = None
     results: dict[str, Any] | None = None  # recomputed
     records: dict[str, TaskRecords] = field(default_factory=dict)
+    #: [version, samples digest] of each official task consulted (None: unknown task), so a
+    #: cached outcome can tell whether the official data changed since; None if some official
+    #: data could not be loaded (the outcome may change once it can).
+    official: dict[str, list[str] | None] | None = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -95,7 +99,12 @@ def validate(submission: Submission, reference: Reference, *, rejudge: bool = Tr
             official = reference.task(task)
         except BenchmarkError as exc:
             report.problems.append(f"{task}: the official data is not available here: {exc}")
+            report.official = None
             continue
+        if report.official is not None:
+            report.official[task] = (
+                None if official is None else [official.version, official.digest]
+            )
         if official is None:
             report.problems.append(f"unknown task {task!r}")
             continue

@@ -109,7 +109,7 @@ def test_what_the_cache_may_not_decide(submissions, tmp_path):
     assert build(submissions, out).validated == 3  # not re-judged before: re-judge now
     assert build(submissions, out, rejudge=False).validated == 0  # re-judged is good enough
     assert build(submissions, out, fresh=True).validated == 3
-    cached = sorted((out / ".cache" / "accepted").glob("*.json"))
+    cached = sorted((out / ".cache" / "validated").glob("*.json"))
     assert len(cached) == 3
     entry = json.loads(cached[0].read_text())
     entry["key"]["code"] = "another version of refusal-bench"
@@ -175,3 +175,20 @@ def test_an_unforeseen_error_rejects_one_submission_and_the_build_goes_on(
     assert report.accepted == ["always-answer", "always-refuse"]
     assert "KeyError: 'a bug'" in report.rejected["random"][0]
     assert "bug in refusal-bench" in report.rejected["random"][0]
+
+
+def test_a_rejection_is_remembered_unless_official_data_was_missing(submissions, tmp_path):
+    (submissions / "always-refuse" / "results.json").write_text("{not json")
+    unavailable = submissions / "random"  # names a released task whose data is not here
+    for name in ("run.json", "results.json"):
+        info = read_json(unavailable / name)
+        info["tasks"]["hi_tvgbench"] = info["tasks"]["synth_hivtg"]
+        write_json(unavailable / name, info)
+    out = tmp_path / "site"
+    first = build(submissions, out)
+    again = build(submissions, out)
+    assert first.accepted == again.accepted == ["always-answer"]
+    assert again.rejected == first.rejected
+    assert "not valid JSON" in again.rejected["always-refuse"][0]
+    assert any("official data is not available" in p for p in again.rejected["random"])
+    assert (first.validated, again.validated, again.from_cache) == (3, 1, 2)
