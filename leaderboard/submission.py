@@ -39,8 +39,9 @@ class Submission:
 @contextlib.contextmanager
 def open_submission(path: str | Path, *, digest: str | None = None) -> Iterator[Submission]:
     """The submission at `path`, extracted to a temporary folder when it is an archive.
-    `digest`: its `submission_digest`, when the caller has it already."""
+    `digest`: its `submission_digest`, when the caller has it already (the checks run anyway)."""
     path = Path(path)
+    _check_path(path)
     digest = digest or submission_digest(path)
     if path.is_dir():
         yield Submission(submission_id(path), _run_folder(path), digest)
@@ -59,18 +60,14 @@ def submission_digest(path: Path, file_digest: Callable[[Path], str] | None = No
     that the path is one or the other and that a directory holds no symlinks or oversized files.
     `file_digest`: how to hash one file (e.g. a memo of earlier digests)."""
     file_digest = file_digest or file_sha256
-    if path.is_symlink():
-        raise SubmissionError(f"{path}: a symlink; submit the run directory or archive itself")
-    if path.is_dir():
-        _check_directory(path)
-        digest = hashlib.sha256()
-        for item in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(item.relative_to(path).as_posix().encode() + b"\0")
-            digest.update(file_digest(item).encode())
-        return digest.hexdigest()
-    if not path.is_file() or not path.name.endswith(ARCHIVE_SUFFIXES):
-        raise SubmissionError(f"{path}: not a run directory nor a .tar.gz / .zip archive")
-    return file_digest(path)
+    _check_path(path)
+    if not path.is_dir():
+        return file_digest(path)
+    digest = hashlib.sha256()
+    for item in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(item.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(file_digest(item).encode())
+    return digest.hexdigest()
 
 
 def find_submissions(folder: str | Path) -> list[Path]:
@@ -181,6 +178,15 @@ def _copy_limited(source, target: Path, name: str) -> None:
                     f"{name}: more than the {MAX_FILE_BYTES} bytes allowed per file"
                 )
             sink.write(chunk)
+
+
+def _check_path(path: Path) -> None:
+    if path.is_symlink():
+        raise SubmissionError(f"{path}: a symlink; submit the run directory or archive itself")
+    if path.is_dir():
+        _check_directory(path)
+    elif not path.is_file() or not path.name.endswith(ARCHIVE_SUFFIXES):
+        raise SubmissionError(f"{path}: not a run directory nor a .tar.gz / .zip archive")
 
 
 def _check_directory(path: Path) -> None:

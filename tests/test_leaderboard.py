@@ -179,6 +179,9 @@ def test_directories_with_symlinks_are_refused(copy, tmp_path):
     (path / "samples" / "evil.jsonl").symlink_to("/etc/passwd")
     with pytest.raises(SubmissionError, match="symlinks"), open_submission(path):
         pass
+    # a digest known from earlier does not skip the checks
+    with pytest.raises(SubmissionError, match="symlinks"), open_submission(path, digest="0" * 64):
+        pass
 
 
 def test_pareto_front():

@@ -192,3 +192,11 @@ def test_a_rejection_is_remembered_unless_official_data_was_missing(submissions,
     assert "not valid JSON" in again.rejected["always-refuse"][0]
     assert any("official data is not available" in p for p in again.rejected["random"])
     assert (first.validated, again.validated, again.from_cache) == (3, 1, 2)
+
+
+def test_a_symlink_added_to_an_accepted_submission_rejects_it(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out)
+    (submissions / "random" / "samples" / "evil.jsonl").symlink_to("/etc/passwd")
+    report = build(submissions, out)
+    assert "symlinks" in report.rejected["random"][0] and "random" not in report.accepted
