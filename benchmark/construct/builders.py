@@ -27,15 +27,13 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from benchmark.construct.gates import GateReport, Gates
 from benchmark.errors import RecordError
 from benchmark.openai_client import ChatClient, InvalidReply, RequestFailed, ask_json
+from benchmark.prompts import template
 from benchmark.records import CATEGORIES, UVQA_CATEGORIES, Sample, read_json, write_json
 
 UVQA_FIELD = {
@@ -108,7 +106,7 @@ def build_uvqa_llm(
     rng = random.Random(seed)
     gates = Gates(UVQA_CATEGORIES)
     rows: dict[str, list[dict]] = defaultdict(list)
-    module = _template("uvqa_v1").module
+    module = template("construct/uvqa_v1").module
     for video in videos:
         for category, original, altered in _alterations(video, vocabulary, rng, per_video):
             messages = [
@@ -334,7 +332,7 @@ def build_hivtg_llm(
 ) -> Built:
     """Hard-irrelevant twins written by an LLM for the relevant queries of any grounding set."""
     gates = Gates(CATEGORIES)
-    module = _template("hivtg_v1").module
+    module = template("construct/hivtg_v1").module
     by_video: dict[str, list[Sample]] = defaultdict(list)
     for sample in samples:
         if sample.kind == "relevant" and sample.span is not None:
@@ -452,13 +450,3 @@ def _graphs(split_dir: Path, split: str):
         )
     for path in paths:
         yield SceneGraph.from_json(json.loads(path.read_text()))
-
-
-@cache
-def _template(name: str) -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("benchmark", "prompts/construct"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # plain-text prompts, never HTML
-    )
-    return environment.get_template(f"{name}.jinja")

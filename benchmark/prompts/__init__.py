@@ -37,8 +37,15 @@ def prompt_version(family: str) -> str:
 def render_prompt(question: str, family: str) -> Prompt:
     """The prompt for one question or query of a task family ("grounding" or "qa")."""
     version = prompt_version(family)
-    text = _environment().get_template(f"{version}.jinja").render(question=question).strip()
+    text = template(version).render(question=question).strip()
     return Prompt(system=SYSTEM_PROMPT, text=text, version=version)
+
+
+@cache
+def template(name: str) -> jinja2.Template:
+    """A prompt template of this package by name without `.jinja`: "qa_v1", "judge/qa_v1",
+    "construct/uvqa_v1" (model, judge and dataset-construction prompts)."""
+    return _environment().get_template(f"{name}.jinja")
 
 
 @cache

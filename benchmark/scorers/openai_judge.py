@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from typing import Any
-
-import jinja2
 
 from benchmark.openai_client import (
     CacheMiss,
@@ -30,6 +27,7 @@ from benchmark.openai_client import (
     default_cache_path,
 )
 from benchmark.parse import normalize_span
+from benchmark.prompts import template
 from benchmark.records import (
     ANSWERABLE_VERDICTS,
     CATEGORIES,
@@ -167,7 +165,7 @@ class OpenAIJudge(Judge):
         )
 
     def _ask(self, step: str, system_args: dict, user_args: dict, validate) -> Any:
-        module = _template(f"{step}_v1").module
+        module = template(f"judge/{step}_v1").module
         messages = [
             {"role": "system", "content": str(module.system(**system_args)).strip()},
             {"role": "user", "content": str(module.user(**user_args)).strip()},
@@ -238,13 +236,3 @@ def _verdict(data: dict, allowed: tuple[str, ...]) -> str:
     if verdict not in allowed:
         raise InvalidReply(f"'verdict' must be one of {', '.join(allowed)}, got {verdict!r}")
     return verdict
-
-
-@cache
-def _template(name: str) -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("benchmark", "prompts/judge"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # plain-text prompts, never HTML
-    )
-    return environment.get_template(f"{name}.jinja")
