@@ -10,6 +10,7 @@ pytest.importorskip("transformers")
 
 from benchmark.models import load_model
 from benchmark.models.base import Request
+from benchmark.models.hf import chat_text
 from benchmark.models.tiny import FAMILIES, tiny_qwen2_vl
 from benchmark.prompts import render_prompt
 from benchmark.records import VideoRef, read_json, read_run_file
@@ -45,7 +46,7 @@ def frames_of(value: int, n: int = 4) -> Frames:
 def next_token_logits(model, req):
     import torch
 
-    text = model._chat_text(req)
+    text = chat_text(model.processor, req, model.timestamps_in_prompt)
     inputs = model.processor(text=[text], videos=[list(req.frames.images)], return_tensors="pt",
                              **model._video_kwargs(0.4))  # fmt: skip
     with torch.inference_mode():

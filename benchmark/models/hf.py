@@ -112,7 +112,7 @@ class HFVideoLLM(Model):
         return out
 
     def _generate(self, requests: list[Request], rate: float) -> list[str]:
-        texts = [self._chat_text(r) for r in requests]
+        texts = [chat_text(self.processor, r, self.timestamps_in_prompt) for r in requests]
         videos = [list(r.frames.images) for r in requests]
         inputs = self.processor(
             text=texts, videos=videos, padding=True, return_tensors="pt", **self._video_kwargs(rate)
@@ -135,25 +135,26 @@ class HFVideoLLM(Model):
             "frames": self.frame_spec.describe(),
         }
 
-    def _chat_text(self, request: Request) -> str:
-        prompt = request.prompt.text
-        if self.timestamps_in_prompt and request.frames is not None:
-            times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
-            prompt = f"The video frames are taken at these seconds: {times}.\n{prompt}"
-        conversation = [
-            {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
-            {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": prompt}]},
-        ]
-        return self.processor.apply_chat_template(
-            conversation, tokenize=False, add_generation_prompt=True
-        )
-
     def _video_kwargs(self, rate: float) -> dict[str, Any]:
         """The frames' sampling rate, for processors that turn it into temporal positions."""
         video_processor = getattr(self.processor, "video_processor", None)
         if video_processor is None or "qwen" not in type(video_processor).__name__.lower():
             return {}
         return {"fps": rate, "do_sample_frames": False, "cap_pixels_per_frame": True}
+
+
+def chat_text(processor, request: Request, timestamps_in_prompt: bool) -> str:
+    """The request as the checkpoint's chat template writes it: system prompt, then the video and
+    the question (after the frames' times in seconds, when asked for)."""
+    prompt = request.prompt.text
+    if timestamps_in_prompt and request.frames is not None:
+        times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
+        prompt = f"The video frames are taken at these seconds: {times}.\n{prompt}"
+    conversation = [
+        {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
+        {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": prompt}]},
+    ]
+    return processor.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
 
 
 def _rate(request: Request, default: float) -> float:

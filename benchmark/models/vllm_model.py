@@ -65,23 +65,13 @@ class VLLMVideoLLM(Model):
         self.timestamps_in_prompt = timestamps_in_prompt
 
     def generate(self, requests: list[Request]) -> list[str]:
-        from benchmark.models.hf import _rate
+        from benchmark.models.hf import _rate, chat_text
 
         prompts = []
         for request in requests:
-            text = request.prompt.text
-            if self.timestamps_in_prompt:
-                times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
-                text = f"The video frames are taken at these seconds: {times}.\n{text}"
-            conversation = [
-                {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
-                {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": text}]},
-            ]
             prompts.append(
                 {
-                    "prompt": self.processor.apply_chat_template(
-                        conversation, tokenize=False, add_generation_prompt=True
-                    ),
+                    "prompt": chat_text(self.processor, request, self.timestamps_in_prompt),
                     "multi_modal_data": {"video": request.frames.images},
                     "mm_processor_kwargs": {"fps": _rate(request, self.frame_spec.fps)},
                 }
