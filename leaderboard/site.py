@@ -28,6 +28,7 @@ from typing import Any
 import jinja2
 from tqdm import tqdm
 
+from benchmark.errors import UsageError
 from benchmark.metrics.summary import paired_qa_summary, qa_statistics
 from benchmark.records import Judgment, from_dict, to_dict
 from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
@@ -92,7 +93,7 @@ def build_site(
     their per-sample browser data is written once under `data/<sha256 prefix>/`. With `jobs` > 1
     a script that calls this needs the usual `if __name__ == "__main__":` guard (workers import
     the main module)."""
-    out = Path(out)
+    out = _site_folder(Path(out))
     memo = DigestMemo(out / ".cache" / "digests.json")
     cache = ValidationCache(out / ".cache" / "validated", reference)
     found: dict[Path, Entry] = {}
@@ -133,6 +134,20 @@ def build_site(
     report = _render(entries, rejected, out, reference)
     report.validated, report.from_cache = len(work), from_cache
     return report
+
+
+def _site_folder(out: Path) -> Path:
+    """`out`, made ready for a site. A build removes pages and data it did not write from its own
+    folders (`boards/`, `models/`, `data/`), so it refuses a folder that holds other things."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder; name a new or empty folder for the site")
+    if out.is_dir() and any(out.iterdir()) and not (out / ".cache").is_dir():
+        raise UsageError(
+            f"{out}: not empty and not a refusal-bench site (no .cache/ inside); name a new or "
+            "empty folder, or the folder of an earlier build"
+        )
+    (out / ".cache").mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, out: Path):

@@ -200,3 +200,21 @@ def test_a_symlink_added_to_an_accepted_submission_rejects_it(submissions, tmp_p
     (submissions / "random" / "samples" / "evil.jsonl").symlink_to("/etc/passwd")
     report = build(submissions, out)
     assert "symlinks" in report.rejected["random"][0] and "random" not in report.accepted
+
+
+def test_the_site_folder_must_be_new_empty_or_an_earlier_site(submissions, tmp_path):
+    from benchmark.errors import UsageError
+
+    theirs = tmp_path / "project"
+    (theirs / "data").mkdir(parents=True)
+    (theirs / "data" / "precious.csv").write_text("keep me")
+    with pytest.raises(UsageError, match="not a refusal-bench site"):
+        build(submissions, theirs)
+    assert (theirs / "data" / "precious.csv").read_text() == "keep me"
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UsageError, match="not a folder"):
+        build(submissions, tmp_path / "file")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(submissions, empty).validated == 3
+    assert build(submissions, empty).validated == 0  # its own earlier build
