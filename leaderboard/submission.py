@@ -41,8 +41,10 @@ def open_submission(path: str | Path, *, digest: str | None = None) -> Iterator[
     """The submission at `path`, extracted to a temporary folder when it is an archive.
     `digest`: its `submission_digest`, when the caller has it already (the checks run anyway)."""
     path = Path(path)
-    _check_path(path)
-    digest = digest or submission_digest(path)
+    if digest is None:
+        digest = submission_digest(path)  # checks the path first
+    else:
+        _check_path(path)
     if path.is_dir():
         yield Submission(submission_id(path), _run_folder(path), digest)
         return
