@@ -213,7 +213,7 @@ def evaluate(config) -> dict:
             progress=False,
         )
     )
-    return {task: entry["metrics"] for task, entry in outcome.results["tasks"].items()}
+    return {task: entry.metrics for task, entry in outcome.results.tasks.items()}
 
 
 def hf_model_args(checkpoint: str, frames: int) -> dict[str, str]:

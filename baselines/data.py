@@ -20,32 +20,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from benchmark.families import GENERIC_REFUSAL, GROUNDING, HALLUCINATION, family_of
 from benchmark.prompts import render_prompt
 from benchmark.records import Sample, to_dict
 from benchmark.scorers.rules import answer_matches
 
-GENERIC_REFUSAL = "The question cannot be answered from the video."
-HALLUCINATION = "Yes, it is clearly shown in the video."
+__all__ = ["GENERIC_REFUSAL", "HALLUCINATION"]  # re-exported: what the InBoL recipes write
 
 
 def target(sample: Sample) -> str:
-    """What a well-aligned model should say for a sample."""
-    if sample.kind == "relevant" and sample.span is not None:
-        return (
-            "<think>The query matches an event in the video.</think>"
-            f"<answer>{sample.span[0]:.2f} to {sample.span[1]:.2f}</answer>"
-            "<correction>NIL</correction>"
-        )
-    if sample.kind == "irrelevant":
-        refusal = sample.refusal or "The video does not contain a segment relevant to the query."
-        correction = sample.meta.get("correction", "NIL")
-        return (
-            "<think>The query does not match the video.</think>"
-            f"<answer>{refusal}</answer><correction>{correction}</correction>"
-        )
-    if sample.kind == "answerable":
-        return sample.answer or ""
-    return sample.refusal or GENERIC_REFUSAL
+    """What a well-aligned model should say for a sample (its family's training target)."""
+    return family_of(sample).target(sample)
 
 
 #: How the recipes name a sample: ids are unique within a task only (synth_qa and synth_uvqa
@@ -58,8 +43,8 @@ def key(sample: Sample) -> SampleKey:
 
 
 def prompt(sample: Sample) -> dict[str, Any]:
-    family = "grounding" if sample.is_grounding else "qa"
-    rendered = render_prompt(sample.question, family)
+    """The sample's prompt (its family's) with the video reference, as training sees it."""
+    rendered = render_prompt(sample.question, family_of(sample).prompt)
     return {
         "system": rendered.system,
         "prompt": rendered.text,
@@ -93,12 +78,9 @@ def dpo_pairs(
     (task, sample id) when given) or over a refusal (answerable), mixed 1:1."""
     pairs = []
     for sample in balanced(samples, seed=seed):
-        if sample.gold_relevant:
-            rejected = GENERIC_REFUSAL if not sample.is_grounding else _grounding_refusal()
-        else:
-            rejected = (negatives or {}).get(key(sample)) or (
-                HALLUCINATION if not sample.is_grounding else _grounding_guess(sample)
-            )
+        rejected = family_of(sample).opposite(sample)
+        if not sample.gold_relevant:
+            rejected = (negatives or {}).get(key(sample)) or rejected
         pairs.append(prompt(sample) | {"chosen": target(sample), "rejected": rejected})
     return pairs
 
@@ -106,12 +88,13 @@ def dpo_pairs(
 def grpo_examples(
     samples: Sequence[Sample], *, step: int = 0, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Per video one relevant query and one irrelevant one, drawn from its pool seeded by `step`."""
+    """Per video one relevant query and one irrelevant one, drawn from its pool seeded by `step`
+    (RA-RFT trains grounding: QA samples are left out)."""
     by_video: dict[str, dict[str, list[Sample]]] = defaultdict(
         lambda: {"relevant": [], "irrelevant": []}
     )
     for sample in samples:
-        if sample.is_grounding:
+        if family_of(sample) is GROUNDING:
             by_video[sample.video.path][sample.kind].append(sample)
     rng = random.Random(f"{seed}:{step}")
     examples = []
@@ -203,19 +186,3 @@ def weighted_dpo_loss(
     )
     losses = np.logaddexp(0.0, -margin)  # −log σ(margin)
     return float(np.mean(np.asarray(weights) * losses))
-
-
-def _grounding_refusal() -> str:
-    return (
-        "<think>Nothing matches.</think>"
-        "<answer>The video does not contain a relevant segment.</answer>"
-        "<correction>NIL</correction>"
-    )
-
-
-def _grounding_guess(sample: Sample) -> str:
-    d = sample.duration or 30.0
-    return (
-        "<think>The query matches.</think>"
-        f"<answer>{d / 3:.2f} to {2 * d / 3:.2f}</answer><correction>NIL</correction>"
-    )

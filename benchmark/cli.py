@@ -73,14 +73,17 @@ def _judge_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _judge_kwargs(args: argparse.Namespace) -> dict:
-    if not args.judge.startswith("openai:"):
-        return {}
-    return {
+    """The --judge-* options that the chosen judge takes (see `benchmark.scorers.JUDGES`)."""
+    from benchmark.scorers import JudgeSpec
+
+    given = {
         "concurrency": args.judge_concurrency,
         "cache": args.judge_cache,
         "timeout": args.judge_timeout,
         "max_retries": args.judge_retries,
     }
+    taken = JudgeSpec.parse(args.judge, sbert=args.sbert).info.options
+    return {k: v for k, v in given.items() if k in taken}
 
 
 @_command("tasks", "list the registered tasks and groups, with sample counts")
@@ -89,7 +92,7 @@ def _tasks(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--no-count", action="store_true", help="do not load data to count samples")
 
     def handler(args: argparse.Namespace) -> int:
-        from benchmark.data import data_root, source_status
+        from benchmark.data import data_root, data_status
         from benchmark.registry import load_registry
         from benchmark.task_loading import load_task
 
@@ -97,14 +100,14 @@ def _tasks(parser: argparse.ArgumentParser) -> Handler:
         root = data_root(args.data_root)
         rows = []
         for spec in registry.tasks.values():
-            present, what = source_status(spec.source, root)
+            present, what = data_status(spec.data, root)
             if not present:
                 count = "missing"
             elif args.no_count:
                 count = "present"
             else:
                 count = str(len(load_task(spec, data_root=args.data_root).samples))
-            rows.append((spec.name, spec.family, spec.version, count, what))
+            rows.append((spec.name, spec.family.name, spec.version, count, what))
         width = max(len(r[0]) for r in rows)
         print(f"{'task':<{width}}  {'family':<9}  {'version':<7}  {'samples':>7}  source")
         for name, family, version, count, what in rows:
@@ -246,9 +249,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
         )
         outcome = run(config)
         print(results_table(outcome.results))
-        problems = sum(
-            t["failures"] + t.get("errors", 0) for t in outcome.results["tasks"].values()
-        )
+        problems = sum(t.failures + t.errors for t in outcome.results.tasks.values())
         status = f"with {problems} failed samples (see the run files)" if outcome.failed else "ok"
         print(
             f"\nrun {status}: {outcome.output}/results.json, samples in {outcome.output}/samples/"
@@ -359,7 +360,7 @@ def _validate(parser: argparse.ArgumentParser) -> Handler:
         except SubmissionError as exc:
             raise UsageError(str(exc)) from None
         if report.ok:
-            tasks = ", ".join(report.results["tasks"])
+            tasks = ", ".join(report.results.tasks)
             print(
                 f"{args.path}: valid ({report.run['model']['name']}, "
                 f"judge {report.run['judge']['name']}; {tasks})"

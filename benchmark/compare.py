@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import UsageError
-from benchmark.metrics.bootstrap import paired_bootstrap
-from benchmark.metrics.summary import (
-    grounding_columns,
-    grounding_statistics,
-    paired_qa_summary,
-    qa_columns,
-    qa_statistics,
-    summarize_task,
-)
+from benchmark.families import Family, family_named
+from benchmark.metrics import METRICS, paired_bootstrap, paired_summary, summarize_task
+from benchmark.provenance import samples_digest
 from benchmark.records import Judgment, Sample, read_json, read_run_file
-from benchmark.runner import samples_digest
+from benchmark.run_records import Results, RunInfo, TaskProvenance
 from benchmark.task_loading import load_task
 
 
@@ -32,27 +26,23 @@ def compare_runs(
 ) -> dict[str, Any]:
     run_info, base_info = _info(run_dir), _info(base_dir)
     run_results, base_results = _results(run_dir), _results(base_dir)
-    shared = [t for t in run_results["tasks"] if t in base_results["tasks"]]
+    shared = [t for t in run_results.tasks if t in base_results.tasks]
     if not shared:
         raise UsageError(f"{run_dir} and {base_dir} have no task in common")
     out: dict[str, Any] = {"run": str(run_dir), "base": str(base_dir), "tasks": {}}
     for task in shared:
-        run_task, base_task = run_info["tasks"][task], base_info["tasks"][task]
-        if run_task["version"] != base_task["version"]:
+        run_task, base_task = run_info.tasks[task], base_info.tasks[task]
+        if run_task.version != base_task.version:
             raise UsageError(
-                f"task {task}: version {run_task['version']} in {run_dir} but "
-                f"{base_task['version']} "
+                f"task {task}: version {run_task.version} in {run_dir} but {base_task.version} "
                 f"in {base_dir}; compare runs of the same task version"
             )
-        if run_task["samples_sha256"] != base_task["samples_sha256"]:
+        if run_task.samples_sha256 != base_task.samples_sha256:
             raise UsageError(
                 f"task {task}: the two runs were evaluated on different data "
                 "(samples sha256 differ)"
             )
-        judge, base_judge = (
-            run_results["tasks"][task]["judge"],
-            base_results["tasks"][task]["judge"],
-        )
+        judge, base_judge = run_results.tasks[task].judge, base_results.tasks[task].judge
         if judge != base_judge:
             raise UsageError(
                 f"task {task}: judged by {judge!r} in {run_dir} but {base_judge!r} in {base_dir}; "
@@ -63,7 +53,7 @@ def compare_runs(
             samples,
             _judgments(run_dir, task, judge),
             _judgments(base_dir, task, judge),
-            family=run_task["family"],
+            family=family_named(run_task.family),
             n_resamples=n_resamples,
             seed=seed,
         )
@@ -75,28 +65,28 @@ def compare_task(
     run: dict[str, Judgment],
     base: dict[str, Judgment],
     *,
-    family: str,
+    family: Family,
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Paired scores and metric differences (run − base) over the samples judged ok in both."""
     both = [s for s in samples if s.id in run and s.id in base and run[s.id].ok and base[s.id].ok]
-    columns = grounding_columns if family == "grounding" else qa_columns
-    statistics = grounding_statistics() if family == "grounding" else qa_statistics()
-    run_cols = columns([(s, run[s.id]) for s in both])
-    base_cols = columns([(s, base[s.id]) for s in both])
+    run_cols = family.columns([(s, run[s.id]) for s in both])
+    base_cols = family.columns([(s, base[s.id]) for s in both])
     clusters = [s.video.path for s in both]
     # a metric undefined for either run (e.g. no SBERT scores) has no difference either
     defined = [
         {
             k
-            for k, v in summarize_task(both, judgments, judge="", n_resamples=0)["metrics"].items()
+            for k, v in summarize_task(
+                both, judgments, family=family, judge="", n_resamples=0
+            ).metrics.items()
             if v is not None
         }
         for judgments in (run, base)
     ]
     differences = {}
-    for name, statistic in statistics.items():
+    for name, statistic in METRICS.statistics(family.name).items():
         if name not in defined[0] & defined[1]:
             continue
         interval = paired_bootstrap(
@@ -105,8 +95,9 @@ def compare_task(
         if math.isfinite(interval.estimate):
             differences[name] = {"difference": interval.estimate, "ci": interval.as_list()}
     entry: dict[str, Any] = {"n_shared": len(both), "differences": differences}
-    if family == "qa":
-        entry["paired"] = paired_qa_summary(both, base, run, n_resamples=n_resamples, seed=seed)
+    if family.paired_metrics:
+        paired = paired_summary(both, base, run, family=family, n_resamples=n_resamples, seed=seed)
+        entry["paired"] = paired.to_dict()
     return entry
 
 
@@ -128,27 +119,25 @@ def comparison_table(comparison: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _info(run_dir: Path) -> dict[str, Any]:
+def _info(run_dir: Path) -> RunInfo:
     path = Path(run_dir) / "run.json"
     if not path.is_file():
         raise UsageError(f"{run_dir} is not a run directory (no run.json)")
-    return read_json(path)
+    return RunInfo.from_dict(read_json(path), where=str(path))
 
 
-def _results(run_dir: Path) -> dict[str, Any]:
+def _results(run_dir: Path) -> Results:
     path = Path(run_dir) / "results.json"
     if not path.is_file():
         raise UsageError(
             f"{run_dir} has no results.json: finish the run first (re-run its command)"
         )
-    return read_json(path)
+    return Results.from_dict(read_json(path), where=str(path))
 
 
-def _samples(task: str, info: dict[str, Any], provenance: dict[str, Any]) -> list[Sample]:
-    loaded = load_task(
-        task, data_root=info.get("data_root"), seed=info.get("seed", 0), limit=info.get("limit")
-    )
-    if samples_digest(loaded.samples) != provenance["samples_sha256"]:
+def _samples(task: str, info: RunInfo, provenance: TaskProvenance) -> list[Sample]:
+    loaded = load_task(task, data_root=info.data_root, seed=info.seed, limit=info.limit)
+    if samples_digest(loaded.samples) != provenance.samples_sha256:
         raise UsageError(
             f"task {task}: the data found now differ from the data the runs were evaluated on"
         )

@@ -16,9 +16,10 @@ from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 
 from benchmark import tasks_dir
+from benchmark.generation import Generation
 from benchmark.lmeval_tasks import doc_sample
 from benchmark.models import MODELS, Model, Request, load_model
-from benchmark.prompts import SYSTEM_PROMPT, Prompt, prompt_version
+from benchmark.prompts import SYSTEM_PROMPT, Prompt
 from benchmark.records import VideoRef
 from benchmark.registry import load_registry
 
@@ -54,7 +55,9 @@ class RefusalBenchLM(LM):
 
     @staticmethod
     def _request(instance, registry) -> Request:
-        context, _gen_kwargs, *rest = instance.args
+        """Our request for an lm-eval instance: its context is the task's prompt, its generation
+        kwargs (the YAML's, or lm-eval's --gen_kwargs) the generation settings."""
+        context, gen_kwargs, *rest = instance.args
         (visual,) = rest[0]["visual"]
         spec = registry.tasks[visual["task"]]
         sample = doc_sample(instance.doc)
@@ -63,9 +66,10 @@ class RefusalBenchLM(LM):
             task=visual["task"],
             family=spec.family,
             question=sample.question,
-            prompt=Prompt(system=SYSTEM_PROMPT, text=context, version=prompt_version(spec.family)),
+            prompt=Prompt(system=SYSTEM_PROMPT, text=context, version=spec.prompt),
             video=VideoRef(**visual["video"]),
             duration=sample.duration,
+            generation=Generation.from_lmeval(gen_kwargs, where=f"{spec.name} gen_kwargs"),
         )
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from benchmark.prompts import PROMPTS, prompt_version
+from benchmark.errors import UsageError
+from benchmark.provenance import prompt_versions, samples_digest
 from benchmark.registry import load_registry
-from benchmark.runner import samples_digest
 from benchmark.task_loading import load_task
 from leaderboard.validate import ReferenceTask
 
@@ -17,7 +17,7 @@ class OfficialReference:
     def __init__(self, data_root: str | Path | None = None, *, seed: int = 0) -> None:
         self.data_root = data_root
         self.seed = seed
-        self.prompt_versions = {family: prompt_version(family) for family in PROMPTS}
+        self.prompt_versions = prompt_versions()
         self._tasks: dict[str, ReferenceTask | None] = {}
 
     def task(self, name: str) -> ReferenceTask | None:
@@ -29,7 +29,7 @@ class OfficialReference:
             else:
                 samples = load_task(spec, data_root=self.data_root, seed=self.seed).samples
                 self._tasks[name] = ReferenceTask(
-                    spec.version, spec.family, samples, samples_digest(samples)
+                    spec.version, spec.family, samples, samples_digest(samples), spec.prompt
                 )
         return self._tasks[name]
 
@@ -39,11 +39,12 @@ class OfficialReference:
 
 @cache
 def _deterministic_judge(name: str):
-    """The rules judge of that id (with its SBERT model), or None for judges that call an API."""
-    from benchmark.scorers import DEFAULT_SBERT, load_judge
+    """The judge of that id when it is deterministic (the rules judge, with its SBERT model), or
+    None for judges that call an API (their judgments are taken as recorded)."""
+    from benchmark.scorers import JudgeSpec, load_judge
 
-    if name == "rules":
-        return load_judge("rules", sbert=DEFAULT_SBERT)
-    if name.startswith("rules[sbert=") and name.endswith("]"):
-        return load_judge("rules", sbert=name[len("rules[sbert=") : -1])
-    return None
+    try:
+        spec = JudgeSpec.parse(name)
+    except UsageError:
+        return None
+    return load_judge(spec) if spec.info.deterministic else None

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from benchmark.errors import RecordError
 
@@ -37,9 +37,32 @@ __all__ = [
 
 # --- vocabulary ---------------------------------------------------------------------------------
 
-QA_KINDS = ("answerable", "unanswerable")
-GROUNDING_KINDS = ("relevant", "irrelevant")
-KINDS = QA_KINDS + GROUNDING_KINDS
+Kind = Literal["answerable", "unanswerable", "relevant", "irrelevant"]
+Verdict = Literal[
+    "correct",
+    "wrong",
+    "refused",
+    "refused_right_reason",
+    "refused_wrong_reason",
+    "answered",
+    "relevant",
+    "irrelevant",
+]
+Status = Literal["ok", "parse_error", "api_error"]
+#: The names of the task families; the family objects themselves are `benchmark.families`.
+FamilyName = Literal["grounding", "qa"]
+
+QA_KINDS: tuple[Kind, ...] = ("answerable", "unanswerable")
+GROUNDING_KINDS: tuple[Kind, ...] = ("relevant", "irrelevant")
+KINDS: tuple[Kind, ...] = get_args(Kind)
+FAMILY_NAMES: tuple[FamilyName, ...] = get_args(FamilyName)
+#: The family of each sample kind: a task holds the kinds of one family.
+FAMILY_OF_KIND: dict[Kind, FamilyName] = {
+    "answerable": "qa",
+    "unanswerable": "qa",
+    "relevant": "grounding",
+    "irrelevant": "grounding",
+}
 
 #: Difficulty of a hard-irrelevant query by number of edits (1 = strong, 2 = moderate, 3 = weak);
 #: `original` for relevant queries, `shuffled` for Simply-Shuffled irrelevant queries.
@@ -64,11 +87,18 @@ CATEGORIES = (
 #: UVQA alteration types (which scene-graph element an unanswerable question altered).
 UVQA_CATEGORIES = ("object", "relation", "attribute")
 
-ANSWERABLE_VERDICTS = ("correct", "wrong", "refused")
-UNANSWERABLE_VERDICTS = ("refused_right_reason", "refused_wrong_reason", "answered")
-GROUNDING_VERDICTS = ("relevant", "irrelevant")
-VERDICTS = ANSWERABLE_VERDICTS + UNANSWERABLE_VERDICTS + GROUNDING_VERDICTS
-STATUSES = ("ok", "parse_error", "api_error")
+#: The verdicts a judge may give a sample of each kind.
+VERDICTS_OF_KIND: dict[Kind, tuple[Verdict, ...]] = {
+    "answerable": ("correct", "wrong", "refused"),
+    "unanswerable": ("refused_right_reason", "refused_wrong_reason", "answered"),
+    "relevant": ("relevant", "irrelevant"),
+    "irrelevant": ("relevant", "irrelevant"),
+}
+ANSWERABLE_VERDICTS = VERDICTS_OF_KIND["answerable"]
+UNANSWERABLE_VERDICTS = VERDICTS_OF_KIND["unanswerable"]
+GROUNDING_VERDICTS = VERDICTS_OF_KIND["relevant"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 # --- field parsers -----------------------------------------------------------------------------
@@ -196,7 +226,7 @@ class Sample:
     task: str = _spec(_nonempty_string)
     video: VideoRef = _spec(_video)
     question: str = _spec(_string)
-    kind: str = _spec(_one_of(KINDS))
+    kind: Kind = _spec(_one_of(KINDS))
     answer: str | None = _spec(_optional(_string), None)
     span: tuple[float, float] | None = _spec(_optional(_span), None)
     windows: tuple[tuple[float, float], ...] = _spec(_spans, ())
@@ -214,13 +244,14 @@ class Sample:
         return self.windows or ((self.span,) if self.span is not None else ())
 
     @property
-    def is_grounding(self) -> bool:
-        return self.kind in GROUNDING_KINDS
+    def family(self) -> FamilyName:
+        """The name of the task family this sample's kind belongs to."""
+        return FAMILY_OF_KIND[self.kind]
 
     @property
     def gold_relevant(self) -> bool:
         """Grounding: the query is relevant. QA: the question is answerable."""
-        return self.kind in ("relevant", "answerable")
+        return self.kind in (QA_KINDS[0], GROUNDING_KINDS[0])
 
 
 @dataclass(slots=True)
@@ -249,8 +280,8 @@ class Judgment:
 
     sample_id: str = _spec(_nonempty_string)
     judge: str = _spec(_nonempty_string)
-    status: str = _spec(_one_of(STATUSES), "ok")
-    verdict: str | None = _spec(_optional(_one_of(VERDICTS)), None)
+    status: Status = _spec(_one_of(STATUSES), "ok")
+    verdict: Verdict | None = _spec(_optional(_one_of(VERDICTS)), None)
     span: tuple[float, float] | None = _spec(_optional(_span), None)
     categories: tuple[str, ...] = _spec(_string_list, ())
     consistency: float | None = _spec(_optional(_consistency), None)

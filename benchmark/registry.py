@@ -1,12 +1,16 @@
 """The task registry: every task and group defined by the YAML files under `tasks/`.
 
-The same YAML files are lm-eval task configs; this module reads them without lm-eval (its
-`!function` tags are kept as strings, `include` is resolved) so that the runner, `tasks` and
-`dump` work on a core install. A task's fields that matter here:
+A task YAML is the task's whole spec, read here without lm-eval (its `!function` tags are kept
+as strings, `include` is resolved) so that the runner, `tasks` and `dump` work on a core install,
+and read by lm-eval as a task config. The fields that matter here:
 
-    task: hi_tvgbench                  # name
-    dataset_kwargs: {task: hi_tvgbench, source: hi_tvgbench}   # data source (see benchmark.data)
-    metadata: {version: 1.0, family: grounding}               # family: grounding | qa
+    task: hi_tvgbench                      # name
+    dataset_kwargs:
+      task: hi_tvgbench
+      data: [{loader: ravtg, files: [RA-RFT/dataset/anno/hi_vtg_tvgbench.json]}]  # recipes
+      split: test                          # any other key: an option of the loader
+    generation_kwargs: {until: [], max_gen_toks: 512, do_sample: false}
+    metadata: {version: 1.0, family: grounding, prompt: ravtg_v1}   # prompt: default of family
 
 A group file has `group: NAME` and `task: [NAME, ...]`.
 """
@@ -22,19 +26,23 @@ from typing import Any
 import yaml
 
 from benchmark import tasks_dir
+from benchmark.data import Recipe, parse_recipes
 from benchmark.errors import UsageError
+from benchmark.families import FAMILIES, Family
+from benchmark.generation import Generation
+from benchmark.prompts import prompt_exists
 
-FAMILIES = ("grounding", "qa")
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class TaskSpec:
-    """What the runner needs to know of a task."""
+    """A registered task, as its YAML defines it."""
 
     name: str
-    source: str  # data source name (benchmark.data.SOURCES) or "synth:<task>"
-    family: str  # "grounding" or "qa"
+    family: Family
     version: str
+    prompt: str  # prompt template id, e.g. "ravtg_v1"
+    generation: Generation
+    data: tuple[Recipe, ...]  # tried in order (`benchmark.data`)
     config_path: Path
     options: tuple[tuple[str, Any], ...] = ()  # further dataset_kwargs, e.g. split
 
@@ -79,27 +87,12 @@ def load_registry(root: Path | None = None) -> Registry:
             members = config.get("task") or []
             groups[config["group"]] = tuple(m if isinstance(m, str) else m["task"] for m in members)
             continue
-        name = config.get("task")
-        if not isinstance(name, str):
-            raise UsageError(f"{path}: a task config needs a 'task' name")
-        if name in tasks:
+        spec = task_spec(config, path)
+        if spec.name in tasks:
             raise UsageError(
-                f"{path}: task {name!r} is defined twice (also {tasks[name].config_path})"
+                f"{path}: task {spec.name!r} is defined twice (also {tasks[spec.name].config_path})"
             )
-        kwargs = dict(config.get("dataset_kwargs") or {})
-        metadata = config.get("metadata") or {}
-        family = metadata.get("family")
-        if family not in FAMILIES:
-            raise UsageError(f"{path}: metadata.family must be one of {', '.join(FAMILIES)}")
-        kwargs.pop("task", None)
-        tasks[name] = TaskSpec(
-            name=name,
-            source=kwargs.pop("source", name),
-            family=family,
-            version=str(metadata.get("version", "0")),
-            config_path=path,
-            options=tuple(sorted(kwargs.items())),
-        )
+        tasks[spec.name] = spec
     for group, members in groups.items():
         unknown = [m for m in members if m not in tasks]
         if unknown:
@@ -107,8 +100,39 @@ def load_registry(root: Path | None = None) -> Registry:
     return Registry(tasks=tasks, groups=groups)
 
 
+def task_spec(config: dict[str, Any], path: Path) -> TaskSpec:
+    """The spec of one task config (its includes merged); errors name the file."""
+    name = config.get("task")
+    if not isinstance(name, str):
+        raise UsageError(f"{path}: a task config needs a 'task' name")
+    metadata = config.get("metadata") or {}
+    family = FAMILIES.get(metadata.get("family"))
+    if family is None:
+        raise UsageError(f"{path}: metadata.family must be one of {', '.join(FAMILIES)}")
+    prompt = str(metadata.get("prompt", family.prompt))
+    if not prompt_exists(prompt):
+        raise UsageError(
+            f"{path}: metadata.prompt {prompt!r} is not a template in benchmark/prompts"
+        )
+    kwargs = dict(config.get("dataset_kwargs") or {})
+    kwargs.pop("task", None)
+    return TaskSpec(
+        name=name,
+        family=family,
+        version=str(metadata.get("version", "0")),
+        prompt=prompt,
+        generation=Generation.from_lmeval(
+            config.get("generation_kwargs"), where=f"{path}: generation_kwargs"
+        ),
+        data=parse_recipes(kwargs.pop("data", None), where=str(path)),
+        config_path=path,
+        options=tuple(sorted(kwargs.items())),
+    )
+
+
 def read_task_yaml(path: Path, _seen: frozenset[Path] = frozenset()) -> dict[str, Any]:
-    """A task YAML with its `include`s merged (local keys win) and `!function` kept as text."""
+    """A task YAML with its `include`s merged as lm-eval merges them (top-level keys; the local
+    file wins, so a variant that sets `metadata` sets all of it) and `!function` kept as text."""
     path = path.resolve()
     if path in _seen:
         raise UsageError(f"{path}: include cycle")

@@ -16,25 +16,19 @@ uninterrupted run. A sample whose generation failed is retried when the run is r
 
 from __future__ import annotations
 
-import hashlib
-import json
-import platform
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-import benchmark
 from benchmark import sharding
 from benchmark.errors import UsageError
-from benchmark.metrics.summary import summarize_task
+from benchmark.metrics import METRICS, summarize_task
 from benchmark.models import Model, Request, load_model
-from benchmark.prompts import PROMPTS, prompt_version, render_prompt
+from benchmark.prompts import render_prompt
+from benchmark.provenance import finish_run_info, start_run_info, task_provenance
 from benchmark.records import (
     Judgment,
     Response,
@@ -42,26 +36,13 @@ from benchmark.records import (
     append_records,
     read_json,
     read_run_file,
-    to_dict,
     write_json,
 )
 from benchmark.registry import TaskSpec, load_registry
-from benchmark.scorers import DEFAULT_SBERT, Judge, load_judge
+from benchmark.run_records import Results, RunInfo
+from benchmark.scorers import DEFAULT_SBERT, Judge, JudgeSpec, load_judge
 from benchmark.task_loading import load_task
 from benchmark.video import FrameCache, FrameSpec, VideoError, VideoLoader
-
-#: Metrics shown in the printed table, per family (results.json has them all).
-HEADLINE = {
-    "grounding": ("f1_rel", "f1_irrel", "f1_avg", "miou", "r@0.5", "rt_iou", "sbert"),
-    "qa": (
-        "s_acc",
-        "answer_acc",
-        "over_refusal",
-        "refusal_rate",
-        "right_reason_refusal",
-        "s_trust",
-    ),
-}
 
 
 @dataclass
@@ -71,9 +52,9 @@ class RunConfig:
     output: Path
     model_args: dict[str, str] = field(default_factory=dict)
     limit: int | None = None
-    judge: str = "rules"
+    judge: str = "rules"  # a judge id (`JudgeSpec`): rules, openai:<model>, rules[sbert=none]
     judge_options: dict[str, Any] = field(default_factory=dict)  # e.g. concurrency, cache
-    sbert: str | None = DEFAULT_SBERT
+    sbert: str | None = DEFAULT_SBERT  # unless the judge id names one
     data_root: str | None = None
     video_root: str | None = None
     seed: int = 0
@@ -88,7 +69,7 @@ class RunConfig:
 
 @dataclass
 class RunOutcome:
-    results: dict[str, Any]
+    results: Results
     output: Path
     failed: bool  # generation errors or judge failures above the allowed rate
 
@@ -102,13 +83,15 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         model = load_model(config.model, config.model_args)
     if rank != 0:  # a data-parallel worker: generate its share, rank 0 does the rest
         return _generate_share(config, model, specs, rank, size)
-    info = _start_run_json(config, output, model)
-    judge = judge or load_judge(config.judge, sbert=config.sbert, **config.judge_options)
-    info["judge"] = judge.describe()
-    info["bootstrap"] = config.bootstrap  # results.json's intervals are recomputed with it
-    write_json(output / "run.json", info)
+    info = start_run_info(config, output, model)
+    judge = judge or load_judge(
+        JudgeSpec.parse(config.judge, sbert=config.sbert), **config.judge_options
+    )
+    info.judge = judge.describe()
+    info.bootstrap = config.bootstrap  # results.json's intervals are recomputed with it
+    write_json(output / "run.json", info.to_dict())
 
-    results: dict[str, Any] = {"tasks": {}}
+    results = Results(model=info.model["name"], judge=judge.name)
     failed = False
     frame_spec = None
     if model is not None and model.needs_frames:
@@ -125,8 +108,8 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
             split=config.split,
         )
         samples = loaded.samples
-        info["tasks"][spec.name] = _task_provenance(spec, loaded, samples)
-        write_json(output / "run.json", info)
+        info.tasks[spec.name] = task_provenance(spec, loaded, samples)
+        write_json(output / "run.json", info.to_dict())
         path = output / "samples" / f"{spec.name}.jsonl"
         videos = None
         if frame_spec is not None:
@@ -142,34 +125,32 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         else:
             responses = _latest_responses(path)
         judgments = _score(judge, spec, samples, responses, path, config)
-        summary = summarize_task(
-            samples, judgments, judge=judge.name, n_resamples=config.bootstrap, seed=config.seed
-        )
         errors = sum(1 for s in samples if s.id in responses and not responses[s.id].ok)
-        summary["errors"] = errors
-        summary["version"] = spec.version
-        summary["family"] = spec.family
-        results["tasks"][spec.name] = summary
-        rate = (summary["failures"] + errors) / max(len(samples), 1)
+        summary = summarize_task(
+            samples,
+            judgments,
+            family=spec.family,
+            judge=judge.name,
+            version=spec.version,
+            errors=errors,
+            n_resamples=config.bootstrap,
+            seed=config.seed,
+        )
+        results.tasks[spec.name] = summary
+        rate = (summary.failures + errors) / max(len(samples), 1)
         failed |= rate > config.max_failure_rate
-    results["model"] = info["model"]["name"]
-    results["judge"] = judge.name
-    write_json(output / "results.json", results)
+    write_json(output / "results.json", results.to_dict())
+    frames = None
     if frame_spec is not None:
-        info["frames"] = {
+        frames = {
             **frame_spec.describe(),
             "decodes": sum(v.decodes for v in loaders.values()),
             "distinct_videos": sum(len(v.videos) for v in loaders.values()),
             "cache_peak_bytes": cache.peak_bytes,
             "cache_limit_bytes": cache.max_bytes,
         }
-    if model is not None and hasattr(model, "usage"):  # tokens and requests of an API model
-        info["model_usage"] = model.usage()
-    if hasattr(judge, "usage"):  # requests, retries, cache hits, tokens and cost of an API judge
-        info.setdefault("judge_usage", {})[judge.name] = judge.usage()
-    info["status"] = "complete"
-    info["finished"] = _now()
-    write_json(output / "run.json", info)
+    finish_run_info(info, frames=frames, model=model, judge=judge)
+    write_json(output / "run.json", info.to_dict())
     return RunOutcome(results=results, output=output, failed=failed)
 
 
@@ -189,7 +170,7 @@ def _generate_share(config: RunConfig, model: Model, specs, rank: int, size: int
             videos = VideoLoader(root, frame_spec, cache)
         path = Path(config.output) / "samples" / f"{spec.name}.jsonl"
         _generate_part(model, spec, loaded.samples, path, config, videos, rank, size)
-    return RunOutcome(results={"tasks": {}}, output=Path(config.output), failed=False)
+    return RunOutcome(results=Results(), output=Path(config.output), failed=False)
 
 
 def _generate_part(model, spec, samples, path, config, videos, rank: int, size: int) -> None:
@@ -216,20 +197,20 @@ def score_run(
     path = Path(output) / "run.json"
     if not path.is_file():
         raise UsageError(f"{output} is not a run directory (no run.json)")
-    info = read_json(path)
+    info = RunInfo.from_dict(read_json(path), where=str(path))
     config = RunConfig(
-        model=info["model"]["registry_name"],
-        model_args=info["model"]["args"],
-        tasks=",".join(info["tasks"]),
+        model=info.model["registry_name"],
+        model_args=info.model["args"],
+        tasks=",".join(info.tasks),
         output=Path(output),
-        limit=info.get("limit"),
+        limit=info.limit,
         judge=judge,
         judge_options=judge_options or {},
         sbert=sbert,
-        data_root=info.get("data_root"),
-        video_root=info.get("video_root"),
-        seed=info.get("seed", 0),
-        split=info.get("split"),
+        data_root=info.data_root,
+        video_root=info.video_root,
+        seed=info.seed,
+        split=info.split,
         bootstrap=bootstrap,
         progress=progress,
         generate=False,
@@ -301,10 +282,11 @@ def _request(spec: TaskSpec, sample: Sample, frames=None) -> Request:
         task=spec.name,
         family=spec.family,
         question=sample.question,
-        prompt=render_prompt(sample.question, spec.family),
+        prompt=render_prompt(sample.question, spec.prompt),
         video=sample.video,
         duration=sample.duration,
         frames=frames,
+        generation=spec.generation,
     )
 
 
@@ -359,134 +341,25 @@ def _judge_batch(judge: Judge, batch: list[tuple[Sample, Response]]) -> list[Jud
         ]
 
 
-# --- run.json ----------------------------------------------------------------------------------
-
-
-def _start_run_json(config: RunConfig, output: Path, model: Model | None) -> dict[str, Any]:
-    previous = output / "run.json"
-    if previous.exists():
-        info = read_json(previous)
-        same = (
-            info.get("model", {}).get("registry_name") == config.model
-            and info.get("model", {}).get("args") == config.model_args
-            and info.get("seed") == config.seed
-            and info.get("split") == config.split
-            and info.get("prompts") == _prompt_versions()
-        )
-        if not same:
-            raise UsageError(
-                f"{output} holds a run of a different model, model args, seed or prompt version "
-                f"({info.get('model', {}).get('registry_name')!r} "
-                f"{info.get('model', {}).get('args')}); "
-                "choose another --output, or repeat that run's settings to resume it"
-            )
-        info["status"] = "running"
-        info["resumed"] = [*info.get("resumed", []), _now()]
-        info["command"] = sys.argv
-        return info
-    if model is None:
-        raise UsageError(f"{output} is not a run directory (no run.json)")
-    described = {
-        "revision": None,
-        **model.describe(),
-        "registry_name": config.model,
-        "args": config.model_args,
-    }
-    return {
-        "refusal_bench": benchmark.__version__,
-        "git_sha": _git_sha(),
-        "created": _now(),
-        "status": "running",
-        "command": sys.argv,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "model": described,
-        "seed": config.seed,
-        "split": config.split,
-        "limit": config.limit,
-        "bootstrap": config.bootstrap,
-        "base_run": None,
-        "prompts": _prompt_versions(),
-        "frames": None,
-        "data_root": _absolute(config.data_root),
-        "video_root": _absolute(config.video_root),
-        "tasks": {},
-    }
-
-
-def samples_digest(samples: list[Sample]) -> str:
-    """sha256 of a task's samples in canonical JSON: what a run was evaluated on."""
-    digest = hashlib.sha256()
-    for sample in samples:
-        digest.update(json.dumps(to_dict(sample), sort_keys=True).encode() + b"\n")
-    return digest.hexdigest()
-
-
-def _task_provenance(spec: TaskSpec, loaded, samples: list[Sample]) -> dict[str, Any]:
-    return {
-        "version": spec.version,
-        "family": spec.family,
-        "source": loaded.how,
-        "n": len(samples),
-        "samples_sha256": samples_digest(samples),
-        "files": {str(p): _sha256(p) for p in loaded.files},
-        "load_report": loaded.report.as_dict(),
-    }
-
-
-def _prompt_versions() -> dict[str, str]:
-    return {family: prompt_version(family) for family in PROMPTS}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _git_sha() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=Path(benchmark.__file__).parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        return out.stdout.strip() or None if out.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _absolute(path: str | None) -> str | None:
-    return str(Path(path).expanduser().resolve()) if path else None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 # --- the printed table -------------------------------------------------------------------------
 
 
-def results_table(results: dict[str, Any]) -> str:
-    """A plain-text table of each task's headline metrics with 95% intervals."""
+def results_table(results: Results) -> str:
+    """A plain-text table of each task's headline metrics (the metric table's) with 95%
+    intervals."""
     lines = []
-    for task, entry in results["tasks"].items():
-        metrics, ci = entry["metrics"], entry["ci"]
+    for task, entry in results.tasks.items():
         lines.append(
-            f"{task}  (n={entry['n']}, judge={entry['judge']}, failures={entry['failures']}, "
-            f"errors={entry.get('errors', 0)}, missing={entry['missing']})"
+            f"{task}  (n={entry.n}, judge={entry.judge}, failures={entry.failures}, "
+            f"errors={entry.errors}, missing={entry.missing})"
         )
-        for name in HEADLINE[entry["family"]]:
-            value = metrics.get(name)
+        for name in METRICS.headline(entry.family):
+            value = entry.metrics.get(name)
             if value is None:
-                reason = entry["breakdowns"].get("null_reasons", {}).get(name, "")
+                reason = entry.breakdowns.get("null_reasons", {}).get(name, "")
                 lines.append(f"  {name:<22} {'—':>7}   {reason}")
                 continue
-            low, high = ci.get(name, [None, None])
+            low, high = entry.ci.get(name, [None, None])
             interval = f"[{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
             lines.append(f"  {name:<22} {value:>7.3f}   {interval}")
     return "\n".join(lines)

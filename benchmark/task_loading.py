@@ -1,10 +1,10 @@
-"""Loading a registered task's samples: the registry names the source, `benchmark.data` reads it."""
+"""Loading a registered task's samples: its YAML names the recipes, `benchmark.data` runs them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from benchmark.data import Loaded, load_source
+from benchmark.data import Loaded, load_data
 from benchmark.registry import TaskSpec, load_registry
 
 
@@ -19,11 +19,11 @@ def load_task(
     split: str | None = None,
 ) -> Loaded:
     """Samples of one task (the first `limit` of them when given); `path` reads a file of your
-    own in the task's source format instead of the released one; `split` picks the train or test
+    own in the task's format instead of the released one; `split` picks the train or test
     split of a task that has both (the synthetic ones)."""
     spec = task if isinstance(task, TaskSpec) else load_registry().resolve([task])[0]
-    loaded = load_source(
-        spec.source,
+    loaded = load_data(
+        spec.data,
         task=spec.name,
         data_root_dir=data_root,
         video_root_dir=video_root,

@@ -31,7 +31,7 @@ from typing import Any
 from benchmark.errors import BenchmarkError
 from leaderboard.submission import file_sha256
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass
@@ -44,7 +44,8 @@ class Entry:
     judge: str
     run: dict[str, Any]
     results: dict[str, Any]  # recomputed, never the submitted numbers
-    qa_judgments: dict[str, list[dict[str, Any]]]  # per QA task, for paired scores
+    #: the judgments of each task whose family has paired metrics (UVQA), for paired scores
+    paired_judgments: dict[str, list[dict[str, Any]]]
 
 
 class DigestMemo:

@@ -26,8 +26,10 @@ from typing import Any, Protocol
 import jsonschema
 
 from benchmark.errors import BenchmarkError
-from benchmark.metrics.summary import summarize_task
+from benchmark.families import FAMILIES, Family
+from benchmark.metrics import summarize_task
 from benchmark.records import Judgment, RecordError, Response, Sample, read_run_file
+from benchmark.run_records import Results, TaskResult
 from leaderboard.submission import Submission
 
 SCHEMA_PATH = Path(__file__).with_name("submission.schema.json")
@@ -39,9 +41,10 @@ DEFAULT_BOOTSTRAP = 1000  # what `refusal-bench run` uses when run.json does not
 @dataclass(frozen=True)
 class ReferenceTask:
     version: str
-    family: str
+    family: Family
     samples: list[Sample]
     digest: str
+    prompt: str  # the task's prompt version
 
 
 class Reference(Protocol):
@@ -65,7 +68,7 @@ class Validation:
     submission: Submission
     problems: list[str] = field(default_factory=list)
     run: dict[str, Any] | None = None
-    results: dict[str, Any] | None = None  # recomputed
+    results: Results | None = None  # recomputed
     records: dict[str, TaskRecords] = field(default_factory=dict)
     #: [version, samples digest] of each official task consulted (None: unknown task), so a
     #: cached outcome can tell whether the official data changed since; None if some official
@@ -89,11 +92,7 @@ def validate(submission: Submission, reference: Reference, *, rejudge: bool = Tr
         return report
     report.run = run
     _provenance(run, submitted, reference, report)
-    recomputed: dict[str, Any] = {
-        "tasks": {},
-        "model": run["model"]["name"],
-        "judge": run["judge"]["name"],
-    }
+    recomputed = Results(model=run["model"]["name"], judge=run["judge"]["name"])
     for task, entry in submitted["tasks"].items():
         try:
             official = reference.task(task)
@@ -116,15 +115,15 @@ def validate(submission: Submission, reference: Reference, *, rejudge: bool = Tr
         summary = summarize_task(
             records.samples,
             records.judgments,
+            family=official.family,
             judge=entry["judge"],
+            version=official.version,
+            errors=entry.get("errors", 0),
             n_resamples=run.get("bootstrap", DEFAULT_BOOTSTRAP),
             seed=run.get("seed", 0),
         )
-        summary.update(
-            errors=entry.get("errors", 0), version=official.version, family=official.family
-        )
         _compare(task, entry, summary, compare_ci="bootstrap" in run, report=report)
-        recomputed["tasks"][task] = summary
+        recomputed.tasks[task] = summary
         report.records[task] = records
     report.results = recomputed
     return report
@@ -152,7 +151,10 @@ def _strict_json(path: Path, report: Validation) -> Any:
 
 @cache
 def _schema_validator(part: str) -> jsonschema.Draft202012Validator:
+    """The schema of one file; a task's family must be one of the families of this release."""
     schema = json.loads(SCHEMA_PATH.read_text())
+    task = schema["$defs"]["run"]["properties"]["tasks"]["additionalProperties"]
+    task["properties"]["family"]["enum"] = list(FAMILIES)
     return jsonschema.Draft202012Validator({**schema["$defs"][part], "$defs": schema["$defs"]})
 
 
@@ -209,6 +211,12 @@ def _task(
     if info["samples_sha256"] != official.digest:
         problems.append(
             f"{task}: evaluated on other data than the official task (samples sha256 differs)"
+        )
+        return None
+    if info.get("prompt", official.prompt) != official.prompt:
+        problems.append(
+            f"{task}: asked with prompt {info['prompt']!r}; the official prompt is "
+            f"{official.prompt!r}"
         )
         return None
     path = root / "samples" / f"{task}.jsonl"
@@ -289,23 +297,23 @@ def _same_judgment(a: Judgment, b: Judgment) -> bool:
 
 
 def _compare(
-    task: str, submitted: dict, recomputed: dict, *, compare_ci: bool, report: Validation
+    task: str, submitted: dict, recomputed: TaskResult, *, compare_ci: bool, report: Validation
 ) -> None:
     for key in ("n", "failures"):
-        if submitted.get(key) != recomputed[key]:
+        if submitted.get(key) != getattr(recomputed, key):
             report.problems.append(
                 f"{task}: results.json says {key}={submitted.get(key)} "
-                f"but the samples give {recomputed[key]}"
+                f"but the samples give {getattr(recomputed, key)}"
             )
-    names = set(submitted["metrics"]) | set(recomputed["metrics"])
+    names = set(submitted["metrics"]) | set(recomputed.metrics)
     for name in sorted(names):
-        given, actual = submitted["metrics"].get(name), recomputed["metrics"].get(name)
+        given, actual = submitted["metrics"].get(name), recomputed.metrics.get(name)
         if not _close(given, actual):
             report.problems.append(
                 f"{task}: results.json says {name}={given} but the samples give {actual}"
             )
     if compare_ci:
-        for name, interval in recomputed["ci"].items():
+        for name, interval in recomputed.ci.items():
             given = submitted["ci"].get(name)
             if given is None or not all(
                 _close(g, a) for g, a in zip(given, interval, strict=False)

@@ -68,9 +68,9 @@ def test_rules_mode_end_to_end(tmp_path, capsys):
             bootstrap=0,
         )
     )
-    metrics = outcome.results["tasks"]["hi_tvgbench"]["metrics"]
+    metrics = outcome.results.tasks["hi_tvgbench"].metrics
     assert metrics["refusal_recall"] == 1.0 and metrics["f1_rel"] == 0.0
-    assert outcome.results["tasks"]["uvqa_object"]["metrics"]["refusal_rate"] == 1.0
+    assert outcome.results.tasks["uvqa_object"].metrics["refusal_rate"] == 1.0
 
 
 def uvqa_reply(body):

@@ -17,7 +17,9 @@ from data_fixtures import (
     write_clone_layout,
 )
 
-from benchmark.data import load_source, source_status
+from benchmark.data import data_status
+from benchmark.registry import load_registry
+from benchmark.task_loading import load_task
 from benchmark.data.grounding_formats import (
     load_activitynet_captions,
     load_charades_sta,
@@ -260,22 +262,22 @@ def test_qvhighlights_negatives_and_several_windows(tmp_path):
 
 def test_a_folder_of_clones_a_single_clone_and_a_flat_folder_all_work(tmp_path):
     clones = write_clone_layout(tmp_path / "clones")
-    assert len(load_source("hi_tvgbench", data_root_dir=clones).samples) == 6
-    assert len(load_source("hi_tvgbench", data_root_dir=clones / "RA-RFT").samples) == 6
+    assert len(load_task("hi_tvgbench", data_root=clones).samples) == 6
+    assert len(load_task("hi_tvgbench", data_root=clones / "RA-RFT").samples) == 6
     flat = tmp_path / "flat"
     flat.mkdir()
     (flat / "hi_vtg_tvgbench.json").write_text(json.dumps(RAVTG_GROUPS))
-    assert len(load_source("hi_tvgbench", data_root_dir=flat).samples) == 6
+    assert len(load_task("hi_tvgbench", data_root=flat).samples) == 6
 
 
 def test_data_root_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("REFUSAL_BENCH_DATA", str(write_clone_layout(tmp_path)))
-    assert len(load_source("uvqa_object").samples) == 2
+    assert len(load_task("uvqa_object").samples) == 2
 
 
 def test_missing_file_names_every_path_tried_and_the_origin(tmp_path):
     with pytest.raises(MissingDataError) as info:
-        load_source("hi_charades", data_root_dir=tmp_path)
+        load_task("hi_charades", data_root=tmp_path)
     message = str(info.value)
     assert str(tmp_path / "RA-RFT/dataset/anno/hi_vtg_charades.json") in message
     assert str(tmp_path / "hi_vtg_charades.json") in message
@@ -285,26 +287,26 @@ def test_missing_file_names_every_path_tried_and_the_origin(tmp_path):
 def test_no_data_root_says_how_to_set_one(monkeypatch):
     monkeypatch.delenv("REFUSAL_BENCH_DATA", raising=False)
     with pytest.raises(MissingDataError, match="--data-root DIR or set REFUSAL_BENCH_DATA"):
-        load_source("uvqa_object")
+        load_task("uvqa_object")
 
 
 def test_simply_shuffled_sets_fall_back_to_building_from_a_plain_set(tmp_path):
     root = write_clone_layout(tmp_path)
-    present, how = source_status("ss_charades", root)
+    present, how = data_status(load_registry().tasks["ss_charades"].data, root)
     assert present and "RaTSG" in how
-    samples = load_source("ss_charades", data_root_dir=root).samples
+    samples = load_task("ss_charades", data_root=root).samples
     relevant = [s for s in samples if s.kind == "relevant"]
     shuffled = [s for s in samples if s.kind == "irrelevant"]
     assert len(relevant) == len(shuffled) == 3
-    anet = load_source("ss_activitynet", data_root_dir=root).samples
+    anet = load_task("ss_activitynet", data_root=root).samples
     assert len(anet) == 6
 
 
 def test_a_file_of_your_own_in_a_source_format(tmp_path):
     path = write(tmp_path, "mine.json", RAVTG_GROUPS[:1])
-    assert len(load_source("human_ravtg", data_root_dir=tmp_path, path=path).samples) == 2
+    assert len(load_task("human_ravtg", data_root=tmp_path, path=path).samples) == 2
     with pytest.raises(MissingDataError, match=r"nope\.json: file not found"):
-        load_source("human_ravtg", path=tmp_path / "nope.json")
+        load_task("human_ravtg", path=tmp_path / "nope.json")
 
 
 def write_tiny_video(path, seconds=2.0, fps=10):
@@ -327,7 +329,7 @@ def test_durations_missing_from_the_file_are_read_from_the_videos(tmp_path):
     videos = tmp_path / "videos" / "nested"
     videos.mkdir(parents=True)
     write_tiny_video(videos / "v_aaa.mp4", seconds=2.0)
-    loaded = load_source("hi_tvgbench", data_root_dir=root, video_root_dir=tmp_path / "videos")
+    loaded = load_task("hi_tvgbench", data_root=root, video_root=tmp_path / "videos")
     by_video = {s.video.path: s.duration for s in loaded.samples}
     assert by_video["v_aaa.mp4"] == pytest.approx(2.0, abs=0.15)
     assert by_video["v_bbb.mp4"] == 20.0  # from the file

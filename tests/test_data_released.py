@@ -7,7 +7,6 @@ from collections import Counter
 import pytest
 from data_fixtures import SHARED_DATA
 
-from benchmark.data import load_source
 from benchmark.data.shuffle import build_simply_shuffled, normalize_text
 from benchmark.task_loading import load_task
 
@@ -60,17 +59,20 @@ def _assert_simply_shuffled(samples):
 
 
 def test_simply_shuffled_built_from_the_ratsg_charades_file():
-    plain = load_source("ratsg_charades", data_root_dir=SHARED_DATA).samples
+    from benchmark.data.grounding_formats import load_ratsg
+    from benchmark.data.report import LoadReport
+
+    path = SHARED_DATA / "RaTSG/data/dataset/charades_RF/charades_sta_test2.0.json"
+    plain = load_ratsg(path, task="r", report=LoadReport("r"))
     built = build_simply_shuffled(plain, task="ss_charades", seed=0)
     assert _assert_simply_shuffled(built) == (1860, 1860)
 
 
 def test_simply_shuffled_built_from_the_qvhighlights_positives():
-    from benchmark.data import sources
     from benchmark.data.grounding_formats import load_qvhighlights
     from benchmark.data.report import LoadReport
 
-    path = sources.locate(sources.QVHL_POS_VAL, SHARED_DATA)
+    path = SHARED_DATA / "MomentofUntruth/UniVTG-NA/data/qvhighlights/metadata/qvhl_pos_val.jsonl"
     plain = load_qvhighlights(path, task="q", report=LoadReport("q"))
     built = build_simply_shuffled(plain, task="ss_qvhighlights", seed=0)
     assert _assert_simply_shuffled(built) == (1550, 1550)

@@ -8,6 +8,7 @@ import pytest
 pytest.importorskip("torchvision", reason="transformers' video processors need torchvision")
 pytest.importorskip("transformers")
 
+from benchmark.families import GROUNDING
 from benchmark.models import load_model
 from benchmark.models.base import Request
 from benchmark.models.hf import chat_text
@@ -32,8 +33,8 @@ def model(checkpoint):
 
 
 def request(frames, question="A red circle moves to the left."):
-    return Request(sample_id="s", task="synth_hivtg", family="grounding", question=question,
-                   prompt=render_prompt(question, "grounding"), video=VideoRef("v.mp4"), duration=10.0, frames=frames)  # fmt: skip
+    return Request(sample_id="s", task="synth_hivtg", family=GROUNDING, question=question,
+                   prompt=render_prompt(question, GROUNDING.prompt), video=VideoRef("v.mp4"), duration=10.0, frames=frames)  # fmt: skip
 
 
 def frames_of(value: int, n: int = 4) -> Frames:
@@ -88,7 +89,7 @@ def test_a_run_with_the_hf_model(model, checkpoint, tmp_path):
     info = read_json(tmp_path / "run" / "run.json")
     assert info["model"]["name"].startswith("hf:") and info["frames"]["num_frames"] == 4
     assert info["frames"]["decodes"] == info["frames"]["distinct_videos"]
-    assert outcome.results["tasks"]["synth_hivtg"]["n"] == 6
+    assert outcome.results.tasks["synth_hivtg"].n == 6
 
 
 def test_bad_arguments_are_clear(checkpoint):

@@ -56,7 +56,7 @@ def test_lm_eval_gives_the_same_metrics_as_refusal_bench_run(tmp_path, model, ta
     }
     assert lm_metrics
     for name, value in lm_metrics.items():
-        expected = ours.results["tasks"][task]["metrics"][name]
+        expected = ours.results.tasks[task].metrics[name]
         if expected is None:
             assert math.isnan(value), name
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from benchmark import metrics as M
@@ -32,7 +33,14 @@ def test_always_refuse_on_a_1_to_1_split_scores_0_667_333_and_miou_50():
     assert round(100 * M.f1_irrelevant(conf), 1) == 66.7
     assert round(100 * M.f1_average(conf), 1) == 33.3
     ious = [M.ra_iou(g, False, (0.0, 5.0) if g else None, None) for g in gold]
-    assert M.mean_ra_iou(ious) == 0.5
+    assert M.mean_ra_iou(sum(ious), len(ious)) == 0.5
+
+
+def test_count_level_functions_take_arrays_of_resamples():
+    tp, fp, fn = np.array([2, 0, 0]), np.array([1, 3, 0]), np.array([1, 0, 0])
+    f1 = M.f1_score(tp, fp, fn)
+    assert f1[0] == pytest.approx(2 / 3) and f1[1] == 0.0 and math.isnan(f1[2])
+    assert list(M.refusal_recall(np.array([1, 2]), np.array([2, 2]))) == [0.5, 1.0]
 
 
 def test_f1_by_hand():
@@ -81,15 +89,15 @@ def test_ra_iou_cases():
 
 def test_recall_at_uses_greater_or_equal():
     values = [0.3, 0.5, 0.69, 0.7, 1.0, 0.0]
-    assert M.recall_at(values, 0.3) == pytest.approx(5 / 6)
-    assert M.recall_at(values, 0.5) == pytest.approx(4 / 6)
-    assert M.recall_at(values, 0.7) == pytest.approx(2 / 6)
+    for m, expected in ((0.3, 5 / 6), (0.5, 4 / 6), (0.7, 2 / 6)):
+        assert M.recall_at(sum(v >= m for v in values), len(values)) == pytest.approx(expected)
 
 
 def test_empty_inputs_give_nan_not_errors():
-    assert math.isnan(M.mean_ra_iou([]))
-    assert math.isnan(M.recall_at([], 0.5))
-    assert math.isnan(M.rt_iou([], [], []))
+    assert math.isnan(M.mean_ra_iou(0.0, 0))
+    assert math.isnan(M.recall_at(0, 0))
+    assert math.isnan(M.rt_iou(0.0, 0))
+    assert math.isnan(M.explanation_score_tn(0.0, 0))
 
 
 def test_rt_iou_by_hand():
@@ -99,25 +107,16 @@ def test_rt_iou_by_hand():
         [],
         ["Scene/SceneExistence"],
     ]
-    pred = [["Object/ObjectExistence"], ["Attribute/Counting"], [], ["Scene/SceneExistence"]]
-    relevant = [False, False, False, True]  # the last was missed: its predicted set is empty
-    # Jaccard: 1, 1/2, J(∅,∅) = 1, 0 -> mean 2.5 / 4
-    assert M.rt_iou(gold, pred, relevant) == pytest.approx(2.5 / 4)
+    pred = [["Object/ObjectExistence"], ["Attribute/Counting"], [], []]  # the last was missed
+    jaccards = [M.category_jaccard(p, g) for p, g in zip(pred, gold, strict=True)]
+    assert jaccards == [1.0, 0.5, 1.0, 0.0]  # J(∅, ∅) = 1
+    assert M.rt_iou(sum(jaccards), len(gold)) == pytest.approx(2.5 / 4)
 
 
-def test_refusal_explanation_score_counts_missed_refusals_as_zero():
-    # 4 gold-irrelevant items: two TN with 0.9 and 0.5, two FP; one gold-relevant item ignored
-    scores = [0.9, 0.5, 0.7, None, 0.99]
-    gold = [False, False, False, False, True]
-    pred = [False, False, True, True, True]
-    over_irrelevant, over_tn = M.refusal_explanation_score(scores, gold, pred)
-    assert over_irrelevant == pytest.approx(1.4 / 4)
-    assert over_tn == pytest.approx(0.7)
-
-
-def test_refusal_explanation_score_needs_a_score_for_every_true_negative():
-    with pytest.raises(ValueError, match="item 0 has no score"):
-        M.refusal_explanation_score([None], [False], [False])
+def test_explanation_scores_count_missed_refusals_as_zero():
+    # 4 gold-irrelevant items: two TN with 0.9 and 0.5, two FP (their scores do not count)
+    assert M.explanation_score(0.9 + 0.5, 4) == pytest.approx(1.4 / 4)
+    assert M.explanation_score_tn(0.9 + 0.5, 2) == pytest.approx(0.7)
 
 
 # --- UVQA --------------------------------------------------------------------------------------
@@ -126,35 +125,32 @@ def test_refusal_explanation_score_needs_a_score_for_every_true_negative():
 def test_s_acc_by_hand():
     kinds = ["answerable", "answerable", "unanswerable", "unanswerable", "unanswerable"]
     verdicts = ["correct", "refused", "refused_right_reason", "refused_wrong_reason", "answered"]
-    assert M.s_acc(kinds, verdicts) == pytest.approx(2 / 5)
-    assert math.isnan(M.s_acc([], []))
+    successes = [M.item_success(k, v) for k, v in zip(kinds, verdicts, strict=True)]
+    assert successes == [True, False, True, False, False]
+    assert M.s_acc(sum(successes), len(successes)) == pytest.approx(2 / 5)
+    assert math.isnan(M.s_acc(0, 0))
 
 
 def test_single_run_rates_by_hand():
-    answerable = ["correct", "correct", "wrong", "refused"]
-    unanswerable = ["refused_right_reason", "refused_wrong_reason", "answered", "answered"]
-    assert M.answer_accuracy(answerable) == 0.5
-    assert M.over_refusal_rate(answerable) == 0.25
-    assert M.refusal_rate(unanswerable) == 0.5
-    assert M.right_reason_refusal_rate(unanswerable) == 0.25
+    # answerable: correct, correct, wrong, refused; unanswerable: right, wrong reason, 2 answered
+    assert M.answer_accuracy(2, 4) == 0.5
+    assert M.over_refusal_rate(1, 4) == 0.25
+    assert M.refusal_rate(2, 4) == 0.5
+    assert M.right_reason_refusal_rate(1, 4) == 0.25
 
 
 def test_paired_scores_by_hand():
-    # answerable items, base f0 vs aligned f1
-    f0 = ["correct", "correct", "correct", "refused", "refused", "wrong"]
-    f1 = ["refused", "correct", "wrong", "correct", "refused", "refused"]
-    assert M.s_ex_ref(f0, f1) == pytest.approx(1 / 3)  # of 3 base-correct, 1 now refused
-    assert M.s_permis(f0, f1) == pytest.approx(1 / 2)  # of 2 base-refused, 1 now correct
-    u0 = ["answered", "refused_wrong_reason", "refused_right_reason", "answered"]
-    u1 = ["refused_right_reason", "refused_right_reason", "refused_right_reason", "answered"]
-    assert M.s_disc(u0, u1) == pytest.approx(2 / 3)  # of 3 not right before, 2 right now
+    # answerable: of 3 base-correct, 1 now refused; of 2 base-refused, 1 now correct
+    assert M.s_ex_ref(1, 3) == pytest.approx(1 / 3)
+    assert M.s_permis(1, 2) == pytest.approx(1 / 2)
+    # unanswerable: of 3 not refused for the right reason before, 2 are now
+    assert M.s_disc(2, 3) == pytest.approx(2 / 3)
 
 
 def test_paired_scores_with_empty_denominators_are_nan():
-    assert math.isnan(M.s_ex_ref(["wrong"], ["refused"]))
-    assert math.isnan(M.s_permis([], []))
-    with pytest.raises(ValueError, match="differ in length"):
-        M.s_disc(["answered"], [])
+    assert math.isnan(M.s_ex_ref(0, 0))
+    assert math.isnan(M.s_permis(0, 0))
+    assert math.isnan(M.s_disc(0, 0))
 
 
 # --- InBoL -------------------------------------------------------------------------------------
@@ -165,13 +161,15 @@ def test_trust_score_sanity_value_of_the_paper():
 
 
 def test_inbol_by_hand():
-    scores = M.inbol_scores(["correct", "correct", "refused", "wrong", "refused_right_reason"])
-    assert scores["acc"] == pytest.approx(3 / 5)
-    assert scores["refr"] == pytest.approx(1 / 5)
-    assert scores["s_trust"] == pytest.approx(2 * 0.6 + 0.2 - 1)
+    verdicts = ["correct", "correct", "refused", "wrong", "refused_right_reason"]
+    outcomes = [inbol.outcome(v) for v in verdicts]
+    assert outcomes == ["correct", "correct", "refused", "incorrect", "correct"]
+    acc, refr = inbol.accuracy(3, 5), inbol.refusal_rate(1, 5)
+    assert (acc, refr) == (pytest.approx(3 / 5), pytest.approx(1 / 5))
+    assert M.trust_score(acc, refr) == pytest.approx(2 * 0.6 + 0.2 - 1)
 
 
 def test_trust_score_bounds():
-    assert inbol.inbol_scores(["correct"] * 3)["s_trust"] == 1.0
-    assert inbol.inbol_scores(["wrong"] * 3)["s_trust"] == -1.0
-    assert inbol.inbol_scores(["refused"] * 3)["s_trust"] == 0.0
+    assert M.trust_score(inbol.accuracy(3, 3), inbol.refusal_rate(0, 3)) == 1.0
+    assert M.trust_score(inbol.accuracy(0, 3), inbol.refusal_rate(0, 3)) == -1.0
+    assert M.trust_score(inbol.accuracy(0, 3), inbol.refusal_rate(3, 3)) == 0.0

@@ -9,6 +9,7 @@ import pytest
 from openai_server import FakeOpenAI
 
 from benchmark.errors import UsageError
+from benchmark.families import QA
 from benchmark.metrics import summarize_task
 from benchmark.openai_client import ResponseCache
 from benchmark.records import Response, Sample, VideoRef, read_json, read_run_file
@@ -137,9 +138,9 @@ def test_persistent_failures_are_recorded_never_scored(server, tmp_path):
     )
     assert [x.status for x in j] == ["api_error", "api_error", "ok"]
     assert j[0].verdict is None and j[0].error
-    result = summarize_task(samples, j, judge=judge.name, n_resamples=0)
-    assert (result["n"], result["failures"], result["metrics"]["answer_acc"]) == (1, 2, 1.0)
-    assert result["failure_rate"] == pytest.approx(2 / 3)
+    result = summarize_task(samples, j, family=QA, judge=judge.name, n_resamples=0)
+    assert (result.n, result.failures, result.metrics["answer_acc"]) == (1, 2, 1.0)
+    assert result.failure_rate == pytest.approx(2 / 3)
     assert judge.usage()["failures"] == 2
 
 

@@ -68,7 +68,7 @@ def test_a_failing_endpoint_is_recorded_per_sample(tmp_path, monkeypatch):
         outcome = run(config, model=model)
     responses, _ = read_run_file(tmp_path / "run" / "samples" / "synth_qa.jsonl")
     assert len(responses) == 3 and all(r.error and "openai:m" in r.error for r in responses)
-    assert outcome.failed and outcome.results["tasks"]["synth_qa"]["errors"] == 3
+    assert outcome.failed and outcome.results.tasks["synth_qa"].errors == 3
 
 
 def test_the_model_name_is_required(monkeypatch):

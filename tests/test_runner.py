@@ -204,7 +204,7 @@ def test_score_rejudges_an_existing_run_without_generating(tmp_path, capsys):
     outcome = score_run(tmp_path / "run", sbert="none", progress=False, bootstrap=0, judge="rules")
     responses_after, _ = read_run_file(path)
     assert responses_after == responses_before
-    assert outcome.results["tasks"]["synth_hivtg"]["judge"] == "rules[sbert=none]"
+    assert outcome.results.tasks["synth_hivtg"].judge == "rules[sbert=none]"
 
 
 def test_compare_refuses_different_judges_and_compares_paired(tmp_path, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmark.records import CATEGORIES, Response, Sample, VideoRef
-from benchmark.scorers import RulesJudge, load_judge
+from benchmark.scorers import JudgeSpec, RulesJudge, load_judge
 from benchmark.scorers.rules import answer_matches, mentions, refusal_categories
 
 
@@ -118,7 +118,7 @@ def test_qa_verdicts_without_sbert():
 
 
 def test_judge_name_says_which_sbert(sbert):
-    assert load_judge("rules", sbert="none").name == "rules[sbert=none]"
+    assert load_judge(JudgeSpec.parse("rules", sbert="none")).name == "rules[sbert=none]"
     assert RulesJudge(sbert).name == "rules"
 
 

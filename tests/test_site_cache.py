@@ -161,16 +161,16 @@ def test_cli_rebuild_says_what_it_validated(submissions, tmp_path, capsys):
 def test_an_unforeseen_error_rejects_one_submission_and_the_build_goes_on(
     submissions, tmp_path, monkeypatch
 ):
-    from leaderboard import site
+    from leaderboard import summarize
 
-    real = site.validate
+    real = summarize.validate
 
     def failing(submission, reference, **options):
         if submission.id == "random":
             raise KeyError("a bug")
         return real(submission, reference, **options)
 
-    monkeypatch.setattr(site, "validate", failing)
+    monkeypatch.setattr(summarize, "validate", failing)
     report = build(submissions, tmp_path / "site")
     assert report.accepted == ["always-answer", "always-refuse"]
     assert "KeyError: 'a bug'" in report.rejected["random"][0]

@@ -7,7 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from benchmark.metrics import cluster_bootstrap, paired_bootstrap, paired_qa_summary, summarize_task
+from benchmark.families import GROUNDING, QA, family_of_samples
+from benchmark.metrics import cluster_bootstrap, paired_bootstrap, paired_summary, summarize_task
 from benchmark.records import Judgment, RecordError, Sample, VideoRef
 
 
@@ -42,26 +43,32 @@ def one_to_one_split(n=10):
     return [vtg_sample(i, "relevant" if i % 2 == 0 else "irrelevant") for i in range(2 * n)]
 
 
+def summarize(samples, judgments, **options):
+    """summarize_task with the family of the samples (grounding for an empty task)."""
+    family = family_of_samples(samples, default=GROUNDING)
+    return summarize_task(samples, judgments, family=family, **options)
+
+
 # --- grounding ---------------------------------------------------------------------------------
 
 
 def test_always_answer_summary_matches_the_paper_sanity_values():
     samples = one_to_one_split()
     judgments = [judged(s, "relevant", span=(0.0, 5.0)) for s in samples]
-    result = summarize_task(samples, judgments, judge="rules", n_resamples=200)
-    m = result["metrics"]
+    result = summarize(samples, judgments, judge="rules", n_resamples=200)
+    m = result.metrics
     assert (round(m["f1_rel"], 3), m["f1_irrel"], round(m["f1_avg"], 3)) == (0.667, 0.0, 0.333)
     assert m["refusal_recall"] == 0.0
     assert m["sbert"] == 0.0  # every refusal missed: the explanation score is 0, not undefined
     assert m["sbert_tn"] is None
-    assert "sbert_tn" in result["breakdowns"]["null_reasons"]
-    assert result["n"] == 20 and result["failures"] == 0 and result["judge"] == "rules"
+    assert "sbert_tn" in result.breakdowns["null_reasons"]
+    assert result.n == 20 and result.failures == 0 and result.judge == "rules"
 
 
 def test_always_refuse_summary_has_miou_one_half():
     samples = one_to_one_split()
     judgments = [judged(s, "irrelevant", sbert=0.5, consistency=2.0) for s in samples]
-    m = summarize_task(samples, judgments, judge="rules", n_resamples=200)["metrics"]
+    m = summarize(samples, judgments, judge="rules", n_resamples=200).metrics
     assert (m["f1_rel"], round(m["f1_irrel"], 3), round(m["f1_avg"], 3)) == (0.0, 0.667, 0.333)
     assert m["miou"] == 0.5 and m["r@0.7"] == 0.5
     assert m["sbert"] == 0.5 and m["llm_score"] == 2.0
@@ -81,9 +88,9 @@ def test_grounding_metrics_by_hand():
         judged(s[2], "irrelevant", sbert=0.8, consistency=4, categories=["Object/ObjectExistence"]),
         judged(s[3], "relevant", span=(0, 1)),  # FP
     ]
-    result = summarize_task(s, j, judge="rules", n_resamples=100)
-    m = result["metrics"]
-    assert result["breakdowns"]["confusion"] == {"tp": 1, "fn": 1, "fp": 1, "tn": 1}
+    result = summarize(s, j, judge="rules", n_resamples=100)
+    m = result.metrics
+    assert result.breakdowns["confusion"] == {"tp": 1, "fn": 1, "fp": 1, "tn": 1}
     assert m["f1_rel"] == pytest.approx(0.5) and m["f1_irrel"] == pytest.approx(0.5)
     assert m["miou"] == pytest.approx((1 / 3 + 0 + 1 + 0) / 4)
     assert m["r@0.3"] == pytest.approx(0.5) and m["r@0.5"] == pytest.approx(0.25)
@@ -91,7 +98,7 @@ def test_grounding_metrics_by_hand():
     assert m["rt_iou"] == pytest.approx((1 + 0) / 2)
     assert m["sbert"] == pytest.approx(0.8 / 2) and m["sbert_tn"] == pytest.approx(0.8)
     assert m["llm_score"] == pytest.approx(2.0) and m["llm_score_tn"] == pytest.approx(4.0)
-    category = result["breakdowns"]["category"]
+    category = result.breakdowns["category"]
     # ObjectExistence: item 2 (weight 1, refused) and item 3 (weight 1/2, missed)
     assert category["Object/ObjectExistence"]["refusal_recall"] == pytest.approx(1 / 1.5)
     assert category["Object/ObjectExistence"]["sbert"] == pytest.approx(0.8 / 1.5)
@@ -112,7 +119,7 @@ def test_difficulty_breakdown_uses_irrelevant_as_positive():
         judged(s[2], "relevant", span=(1, 2)),
         judged(s[3], "irrelevant"),
     ]
-    by_level = summarize_task(s, j, judge="rules", n_resamples=0)["breakdowns"]["difficulty"]
+    by_level = summarize(s, j, judge="rules", n_resamples=0).breakdowns["difficulty"]
     # strong: TN 1, FP 1 -> P = 1, R = 1/2, F1 = 2/3
     assert by_level["strong"]["f1"] == pytest.approx(2 / 3)
     assert by_level["strong"]["recall"] == pytest.approx(0.5)
@@ -124,18 +131,18 @@ def test_failed_judgments_are_excluded_and_counted_never_scored_zero():
     samples = one_to_one_split(2)
     judgments = [judged(samples[0], "relevant", span=(10, 20)), judged(samples[1], "irrelevant")]
     judgments += [judged(samples[2], None, status="api_error")]
-    result = summarize_task(samples, judgments, judge="rules", n_resamples=0)
-    assert result["n"] == 2
-    assert result["failures"] == 1 and result["missing"] == 1
-    assert result["failure_rate"] == pytest.approx(1 / 3)
-    assert result["metrics"]["miou"] == 1.0  # the failed item did not drag it down
+    result = summarize(samples, judgments, judge="rules", n_resamples=0)
+    assert result.n == 2
+    assert result.failures == 1 and result.missing == 1
+    assert result.failure_rate == pytest.approx(1 / 3)
+    assert result.metrics["miou"] == 1.0  # the failed item did not drag it down
 
 
 def test_the_last_judgment_of_a_sample_counts():
     sample = vtg_sample(0, "irrelevant")
     judgments = [judged(sample, "relevant", span=(1, 2)), judged(sample, "irrelevant")]
     assert (
-        summarize_task([sample], judgments, judge="rules", n_resamples=0)["metrics"][
+        summarize([sample], judgments, judge="rules", n_resamples=0).metrics[
             "refusal_recall"
         ]
         == 1.0
@@ -144,16 +151,16 @@ def test_the_last_judgment_of_a_sample_counts():
 
 def test_undefined_metrics_are_null_with_a_reason():
     samples = [vtg_sample(i, "relevant") for i in range(4)]
-    result = summarize_task(
+    result = summarize(
         samples,
         [judged(s, "relevant", span=(10, 20)) for s in samples],
         judge="rules",
         n_resamples=50,
     )
-    assert result["metrics"]["f1_irrel"] is None
-    assert result["metrics"]["f1_avg"] is None
-    assert result["breakdowns"]["null_reasons"]["refusal_recall"] == "no gold-irrelevant items"
-    assert "f1_irrel" not in result["ci"]
+    assert result.metrics["f1_irrel"] is None
+    assert result.metrics["f1_avg"] is None
+    assert result.breakdowns["null_reasons"]["refusal_recall"] == "no gold-irrelevant items"
+    assert "f1_irrel" not in result.ci
 
 
 def test_partial_explanation_scores_make_the_metric_null_not_wrong():
@@ -161,42 +168,44 @@ def test_partial_explanation_scores_make_the_metric_null_not_wrong():
         replace(s, refusal="No door.") if s.kind == "irrelevant" else s for s in one_to_one_split(2)
     ]
     judgments = [judged(s, "irrelevant", sbert=0.9 if s.id == "s1" else None) for s in samples]
-    result = summarize_task(samples, judgments, judge="rules", n_resamples=0)
-    assert result["metrics"]["sbert"] is None
-    assert "1 of 2 true-negative items" in result["breakdowns"]["null_reasons"]["sbert"]
+    result = summarize(samples, judgments, judge="rules", n_resamples=0)
+    assert result.metrics["sbert"] is None
+    assert "1 of 2 true-negative items" in result.breakdowns["null_reasons"]["sbert"]
 
 
 def test_explanation_scores_without_reference_refusals_say_so():
     samples = one_to_one_split(2)
-    result = summarize_task(
+    result = summarize(
         samples, [judged(s, "irrelevant") for s in samples], judge="rules", n_resamples=0
     )
-    assert "no reference refusals" in result["breakdowns"]["null_reasons"]["sbert"]
+    assert "no reference refusals" in result.breakdowns["null_reasons"]["sbert"]
 
 
 def test_unknown_categories_are_kept_and_reported():
     sample = vtg_sample(1, "irrelevant", categories=["Action/SceneTransition"])
-    result = summarize_task([sample], [judged(sample, "irrelevant")], judge="rules", n_resamples=0)
-    assert result["breakdowns"]["unknown_categories"] == {"Action/SceneTransition": 1}
-    assert "Action/SceneTransition" in result["breakdowns"]["category"]
+    result = summarize([sample], [judged(sample, "irrelevant")], judge="rules", n_resamples=0)
+    assert result.breakdowns["unknown_categories"] == {"Action/SceneTransition": 1}
+    assert "Action/SceneTransition" in result.breakdowns["category"]
 
 
 def test_a_verdict_of_the_wrong_family_names_the_sample():
     sample = vtg_sample(7, "relevant")
     with pytest.raises(RecordError, match=r"'s7'.*verdict 'correct'"):
-        summarize_task([sample], [judged(sample, "correct")], judge="rules")
+        summarize([sample], [judged(sample, "correct")], judge="rules")
 
 
 def test_a_task_mixing_families_is_an_error():
     qa = Sample(id="q", task="t", video=VideoRef("v.mp4"), question="?", kind="answerable")
     with pytest.raises(RecordError, match="mixes grounding"):
-        summarize_task([vtg_sample(0, "relevant"), qa], [], judge="rules")
+        family_of_samples([vtg_sample(0, "relevant"), qa])
+    with pytest.raises(RecordError, match="'q' is answerable, not a kind of the grounding family"):
+        summarize_task([vtg_sample(0, "relevant"), qa], [], family=GROUNDING, judge="rules")
 
 
 def test_empty_task_gives_nulls_not_errors():
-    result = summarize_task([], [], judge="rules")
-    assert result["n"] == 0
-    assert all(value is None for value in result["metrics"].values())
+    result = summarize([], [], judge="rules")
+    assert result.n == 0
+    assert all(value is None for value in result.metrics.values())
 
 
 # --- QA ----------------------------------------------------------------------------------------
@@ -222,10 +231,10 @@ def test_qa_summary_by_hand():
         qa_sample(4, "unanswerable", "relation"),
     ]
     verdicts = ["correct", "refused", "refused_right_reason", "answered", "refused_wrong_reason"]
-    result = summarize_task(
+    result = summarize(
         s, [judged(x, v) for x, v in zip(s, verdicts, strict=True)], judge="rules", n_resamples=100
     )
-    m = result["metrics"]
+    m = result.metrics
     assert m["s_acc"] == pytest.approx(2 / 5)
     assert (m["answer_acc"], m["over_refusal"]) == (0.5, 0.5)
     assert m["refusal_rate"] == pytest.approx(2 / 3)
@@ -233,7 +242,7 @@ def test_qa_summary_by_hand():
     # InBoL: correct = {correct, refused_right_reason}, refused = {refused, refused_wrong_reason}
     assert (m["acc"], m["refr"]) == (pytest.approx(0.4), pytest.approx(0.4))
     assert m["s_trust"] == pytest.approx(0.2)
-    b = result["breakdowns"]
+    b = result.breakdowns
     assert b["category"]["object"] == {"n": 2, "s_acc": 0.5}
     assert b["category"]["relation"] == {"n": 1, "s_acc": 0.0}
     assert b["kind"]["answerable"] == {"n": 2, "s_acc": 0.5}
@@ -256,9 +265,9 @@ def test_paired_qa_summary_by_hand():
             s, ["refused", "correct", "correct", "refused_right_reason", "answered"], strict=True
         )
     ]
-    result = paired_qa_summary(s, base, aligned, n_resamples=100)
-    assert result["n"] == 5
-    assert result["metrics"] == {"s_ex_ref": 0.5, "s_permis": 1.0, "s_disc": 1.0}
+    result = paired_summary(s, base, aligned, family=QA, n_resamples=100)
+    assert result.n == 5
+    assert result.metrics == {"s_ex_ref": 0.5, "s_permis": 1.0, "s_disc": 1.0}
 
 
 # --- bootstrap ---------------------------------------------------------------------------------
@@ -345,19 +354,19 @@ def test_grounding_is_scored_against_the_best_matching_window():
         span=(0.0, 10.0),
         windows=((0.0, 10.0), (40.0, 50.0)),
     )
-    result = summarize_task(
+    result = summarize(
         [sample], [judged(sample, "relevant", span=(40.0, 50.0))], judge="rules", n_resamples=0
     )
-    assert result["metrics"]["miou"] == 1.0
+    assert result.metrics["miou"] == 1.0
 
 
 def test_rt_iou_is_null_without_gold_categories():
     samples = [vtg_sample(0, "relevant"), vtg_sample(1, "irrelevant", difficulty="shuffled")]
-    result = summarize_task(
+    result = summarize(
         samples,
         [judged(samples[0], "relevant", span=(10, 20)), judged(samples[1], "irrelevant")],
         judge="rules",
         n_resamples=0,
     )
-    assert result["metrics"]["rt_iou"] is None
-    assert "Simply-Shuffled" in result["breakdowns"]["null_reasons"]["rt_iou"]
+    assert result.metrics["rt_iou"] is None
+    assert "Simply-Shuffled" in result.breakdowns["null_reasons"]["rt_iou"]

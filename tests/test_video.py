@@ -114,5 +114,5 @@ def test_runs_decode_each_video_once_and_record_missing_videos(split, tmp_path):
     assert len(texts) > 1 and all("frames=4" in t for t in texts)
     frames = read_json(tmp_path / "run" / "run.json")["frames"]
     assert frames["decodes"] == frames["distinct_videos"] >= 2
-    assert outcome.results["tasks"]["synth_hivtg"]["errors"] == len(errors)
+    assert outcome.results.tasks["synth_hivtg"].errors == len(errors)
     json.dumps(frames)

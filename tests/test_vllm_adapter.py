@@ -39,4 +39,4 @@ def test_generation_on_a_gpu(tmp_path):  # run with: pytest -m gpu (needs vLLM, 
         ),
         model=model,
     )
-    assert outcome.results["tasks"]["synth_hivtg"]["n"] == 8
+    assert outcome.results.tasks["synth_hivtg"].n == 8

@@ -1,9 +1,21 @@
-"""Data sources: which released files make each task's samples, and how.
+"""Data recipes: how a task's samples are made from released files, as its YAML states them.
 
-A source is a list of recipes tried in order: the released file when it is under the data root,
-else a build from a plain grounding set (the Simply-Shuffled builder). `load_source` returns the
-samples with a LoadReport of what was fixed or dropped and the files that were read (their
-sha256 goes into run.json).
+A task YAML lists its recipes under `dataset_kwargs.data`, tried in order: the first whose files
+are all under the data root is used (the released file, else a build from a plain grounding set):
+
+    data:
+      - loader: ravtg                                   # a name in LOADERS
+        files: [RA-RFT/dataset/anno/ss_vtg_charades.json]
+        options: {shuffled: true}                       # keyword arguments of the loader
+        about: RA-RFT release                           # one line for `refusal-bench tasks`
+      - loader: ratsg
+        shuffle: true                                   # a seeded 1:1 Simply-Shuffled build
+        files: [RaTSG/data/dataset/charades_RF/charades_sta_test2.0.json]
+
+A file is `<repository folder>/<path in the repository>` (see `benchmark.data.sources`), or a
+mapping `{path: ..., origin: ...}` naming where a user gets it. `load_data` returns the samples
+with a LoadReport of what was fixed or dropped and the files that were read (their sha256 goes
+into run.json).
 """
 
 from __future__ import annotations
@@ -11,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from benchmark.data import sources as src
 from benchmark.data.grounding_formats import (
@@ -30,28 +43,94 @@ from benchmark.errors import MissingDataError, UsageError
 from benchmark.records import Sample
 
 __all__ = [
-    "SOURCES",
+    "LOADERS",
     "LoadReport",
     "Loaded",
+    "Recipe",
     "data_root",
-    "load_source",
-    "source_status",
+    "data_status",
+    "load_data",
+    "parse_recipes",
+    "pick_recipe",
     "video_root",
 ]
 
-#: build(paths, task=..., report=..., seed=..., **options) -> samples
-Build = Callable[..., list[Sample]]
+
+@dataclass(frozen=True)
+class Loader:
+    """Reads files into samples: `read(paths, task=..., report=..., seed=..., **options)`."""
+
+    read: Callable[..., list[Sample]]
+    #: where the videos are when the user names no video root: (seed, **options) -> folder
+    video_root: Callable[..., Path] | None = None
+
+
+def _one_file(read: Callable[..., list[Sample]]) -> Callable[..., list[Sample]]:
+    """A loader of one file: `read(path, task=..., report=..., **options)`."""
+
+    def read_first(paths, *, task, report, seed, **options):
+        return read(paths[0], task=task, report=report, **options)
+
+    return read_first
+
+
+def _charades_sta(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
+    """Charades-STA lines, with durations from Charades_v1_test.csv when it lies beside them."""
+    csv = src.CHARADES_CSV_TEST
+    durations = (
+        read_charades_durations(locate(csv, path.parent)) if is_present(csv, path.parent) else None
+    )
+    return load_charades_sta(path, task=task, report=report, durations=durations)
+
+
+def _synthetic(paths, *, task, report, seed, synth_task=None, split="test", videos=None,
+               root=None, **options) -> list[Sample]:  # fmt: skip
+    from benchmark.synth.split import load_split_samples
+
+    synth_task = synth_task or task
+    samples = load_split_samples(_synthetic_root(seed, root=root, videos=videos), synth_task, split)
+    return samples if task == synth_task else [replace(s, task=task) for s in samples]
+
+
+def _synthetic_root(seed: int, *, root=None, videos=None, **options) -> Path:
+    from benchmark.synth.split import DEFAULT_VIDEOS, ensure_split
+
+    return ensure_split(root, seed=seed, videos=int(videos or DEFAULT_VIDEOS))
+
+
+#: The loaders a recipe may name: one per source file format.
+LOADERS: dict[str, Loader] = {
+    "ravtg": Loader(_one_file(load_ravtg)),  # RA-RFT group schema
+    "uvqa": Loader(_one_file(load_uvqa)),  # UVQA eval items (option: category)
+    "uvqa_answerable": Loader(_one_file(load_uvqa_answerable)),  # Video-ChatGPT QA, UVQA form
+    "ratsg": Loader(_one_file(load_ratsg)),  # RaTSG relevance-feedback Charades-STA
+    "charades_sta": Loader(_one_file(_charades_sta)),  # plain Charades-STA lines
+    "qvhighlights": Loader(_one_file(load_qvhighlights)),  # QVHighlights / NA-VMR JSONL
+    "activitynet_captions": Loader(_one_file(load_activitynet_captions)),
+    "synthetic": Loader(_synthetic, video_root=_synthetic_root),  # generated here
+}
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """Read `files` (found under the data root) and build the samples."""
+    """Read `files` (found under the data root) with a loader, then optionally shuffle."""
 
-    files: tuple[SourceFile, ...]
-    build: Build
-    how: str  # one line for `refusal-bench tasks`
-    #: where the videos are when the user names no video root: (seed, options) -> folder
-    video_root: Callable[..., Path] | None = None
+    loader: str
+    files: tuple[SourceFile, ...] = ()
+    about: str = ""  # one line for `refusal-bench tasks`
+    options: tuple[tuple[str, Any], ...] = ()  # keyword arguments of the loader
+    shuffle: bool = False  # build a Simply-Shuffled set from the relevant queries read
+
+    def build(self, paths: list[Path], *, task: str, report: LoadReport, seed: int, **options):
+        read = LOADERS[self.loader].read
+        samples = read(paths, task=task, report=report, seed=seed, **dict(self.options), **options)
+        if self.shuffle:
+            samples = build_simply_shuffled(samples, task=task, seed=seed, report=report)
+        return samples
+
+    def video_root(self, seed: int, **options) -> Path | None:
+        find = LOADERS[self.loader].video_root
+        return None if find is None else find(seed, **dict(self.options), **options)
 
 
 @dataclass
@@ -63,139 +142,38 @@ class Loaded:
     video_root: Path | None = None  # where sample video paths resolve
 
 
-def _first_file(read: Callable[..., list[Sample]], **fixed) -> Build:
-    """A recipe that reads one file with `read(path, task=..., report=..., **fixed)`."""
-
-    def build(paths, *, task, report, seed, **options):
-        return read(paths[0], task=task, report=report, **fixed)
-
-    return build
-
-
-def _shuffled(read: Callable[..., list[Sample]]) -> Build:
-    """A Simply-Shuffled set built from the relevant queries of a plain grounding file."""
-
-    def build(paths, *, task, report, seed, **options):
-        plain = read(paths[0], task=task, report=report)
-        return build_simply_shuffled(plain, task=task, seed=seed, report=report)
-
-    return build
-
-
-def _charades_sta(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
-    csv = src.CHARADES_CSV_TEST
-    durations = (
-        read_charades_durations(locate(csv, path.parent)) if is_present(csv, path.parent) else None
-    )
-    return load_charades_sta(path, task=task, report=report, durations=durations)
-
-
-def _synthetic(synth_task: str) -> Build:
-    def build(paths, *, task, report, seed, split="test", videos=None, root=None, **options):
-        from benchmark.synth.split import load_split_samples
-
-        samples = load_split_samples(
-            _synthetic_root(seed, root=root, videos=videos), synth_task, split
-        )
-        return samples if task == synth_task else [replace(s, task=task) for s in samples]
-
-    return build
-
-
-def _synthetic_root(seed: int, *, root=None, videos=None, **options) -> Path:
-    from benchmark.synth.split import DEFAULT_VIDEOS, ensure_split
-
-    return ensure_split(root, seed=seed, videos=int(videos or DEFAULT_VIDEOS))
-
-
-SOURCES: dict[str, tuple[Recipe, ...]] = {
-    "hi_tvgbench": (Recipe((src.HI_TVGBENCH,), _first_file(load_ravtg), "RA-RFT release"),),
-    "hi_charades": (Recipe((src.HI_CHARADES,), _first_file(load_ravtg), "RA-RFT release"),),
-    "hi_activitynet": (Recipe((src.HI_ACTIVITYNET,), _first_file(load_ravtg), "RA-RFT release"),),
-    "human_ravtg": (
-        Recipe((src.HUMAN_RAVTG,), _first_file(load_ravtg), "RA-RFT human-annotated split"),
-    ),
-    "ss_charades": (
-        Recipe((src.SS_CHARADES,), _first_file(load_ravtg, shuffled=True), "RA-RFT release"),
-        Recipe(
-            (src.RATSG_CHARADES,),
-            _shuffled(load_ratsg),
-            "Simply-Shuffled, built from RaTSG's Charades-STA test",
-        ),
-        Recipe(
-            (src.CHARADES_STA_TEST,),
-            _shuffled(_charades_sta),
-            "Simply-Shuffled, built from Charades-STA test",
-        ),
-    ),
-    "ss_qvhighlights": (
-        Recipe((src.SS_QVHIGHLIGHTS,), _first_file(load_ravtg, shuffled=True), "RA-RFT release"),
-        Recipe(
-            (src.QVHL_POS_VAL,),
-            _shuffled(load_qvhighlights),
-            "Simply-Shuffled, built from QVHighlights val positives",
-        ),
-    ),
-    "ss_activitynet": (
-        Recipe(
-            (src.ANET_CAPTIONS_VAL2,),
-            _shuffled(load_activitynet_captions),
-            "Simply-Shuffled, built from ActivityNet Captions val_2",
-        ),
-    ),
-    "uvqa_object": (
-        Recipe((src.UVQA_OBJECT,), _first_file(load_uvqa, category="object"), "UVQA release"),
-    ),
-    "uvqa_relation": (
-        Recipe((src.UVQA_RELATION,), _first_file(load_uvqa, category="relation"), "UVQA release"),
-    ),
-    "uvqa_attribute": (
-        Recipe((src.UVQA_ATTRIBUTE,), _first_file(load_uvqa, category="attribute"), "UVQA release"),
-    ),
-    "uvqa_answerable": (
-        Recipe(
-            (src.UVQA_ANSWERABLE,),
-            _first_file(load_uvqa_answerable),
-            "answerable counterpart supplied by the user",
-        ),
-    ),
-    # The synthetic split: generated here, exact labels, no download (built on first use).
-    **{
-        task: (
+def parse_recipes(data: Any, *, where: str) -> tuple[Recipe, ...]:
+    """The recipes of a task YAML's `dataset_kwargs.data` list; errors name `where`."""
+    if not isinstance(data, list) or not data:
+        raise UsageError(f"{where}: dataset_kwargs.data must be a non-empty list of recipes")
+    recipes = []
+    for k, item in enumerate(data):
+        at = f"{where}: dataset_kwargs.data[{k}]"
+        if not isinstance(item, dict):
+            raise UsageError(f"{at}: expected a mapping with 'loader' and 'files'")
+        unknown = sorted(set(item) - {"loader", "files", "about", "options", "shuffle"})
+        if unknown:
+            raise UsageError(f"{at}: unknown key {unknown[0]!r}")
+        if item.get("loader") not in LOADERS:
+            raise UsageError(f"{at}: loader must be one of {', '.join(LOADERS)}")
+        options = item.get("options") or {}
+        if not isinstance(options, dict):
+            raise UsageError(f"{at}: options must be a mapping")
+        recipes.append(
             Recipe(
-                (),
-                _synthetic(task),
-                "synthetic split (generated and cached on first use)",
-                video_root=_synthetic_root,
-            ),
+                loader=item["loader"],
+                files=tuple(src.source_file(f, where=at) for f in item.get("files") or ()),
+                about=str(item.get("about", "")),
+                options=tuple(sorted(options.items())),
+                shuffle=bool(item.get("shuffle", False)),
+            )
         )
-        for task in ("synth_qa", "synth_uvqa", "synth_hivtg", "synth_ss")
-    },
-    # The plain sets as released, for analysis and for building other splits.
-    "ratsg_charades": (
-        Recipe(
-            (src.RATSG_CHARADES,),
-            _first_file(load_ratsg),
-            "RaTSG relevance-feedback Charades-STA test",
-        ),
-    ),
-    "navmr_qvhighlights": (
-        Recipe(
-            (src.QVHL_POS_NEG_VAL,),
-            _first_file(load_qvhighlights),
-            "NA-VMR in-domain QVHighlights val (positives and negatives)",
-        ),
-    ),
-}
+    return tuple(recipes)
 
 
-def pick_recipe(source: str, root: Path | None) -> Recipe:
+def pick_recipe(recipes: tuple[Recipe, ...], root: Path | None) -> Recipe:
     """The first recipe whose files are all present; a MissingDataError naming the first
     recipe's expected paths (and the alternatives) when none is."""
-    try:
-        recipes = SOURCES[source]
-    except KeyError:
-        raise UsageError(f"unknown data source {source!r}; known: {', '.join(SOURCES)}") from None
     for recipe in recipes:
         if all(is_present(f, root) for f in recipe.files):
             return recipe
@@ -209,48 +187,49 @@ def pick_recipe(source: str, root: Path | None) -> Recipe:
     raise AssertionError("unreachable")
 
 
-def source_status(source: str, root: Path | None) -> tuple[bool, str]:
+def data_status(recipes: tuple[Recipe, ...], root: Path | None) -> tuple[bool, str]:
     """(present, what) for listing: the recipe that would be used, or the path that is missing."""
     try:
-        recipe = pick_recipe(source, root)
+        recipe = pick_recipe(recipes, root)
     except MissingDataError:
-        first = SOURCES[source][0].files[0]
+        first = recipes[0].files[0]
         return False, f"missing {first.repo}/{first.path} (from {first.origin})"
-    return True, recipe.how
+    return True, recipe.about
 
 
-def load_source(
-    source: str,
+def load_data(
+    recipes: tuple[Recipe, ...],
     *,
-    task: str | None = None,
+    task: str,
     data_root_dir: str | Path | None = None,
     video_root_dir: str | Path | None = None,
     seed: int = 0,
     **options,
 ) -> Loaded:
-    """Samples of a data source (released files under the data root, or built from them).
+    """Samples of a task from its recipes (released files under the data root, or built).
 
     With a video root, durations missing from the annotations are read from the videos.
-    `options` go to the recipe (e.g. a synthetic split's `split`).
+    `options` go to the loader (e.g. a synthetic split's `split`); `path` reads a file of your
+    own in the first recipe's format instead.
     """
     root = data_root(data_root_dir)
     own_file = options.pop("path", None)
-    if own_file is not None:  # a user-supplied file in the source's format
-        recipe = SOURCES[source][0]
+    if own_file is not None:  # a user-supplied file in the task's format
+        recipe = recipes[0]
         paths = [Path(own_file).expanduser()]
         if not paths[0].is_file():
-            raise MissingDataError(f"{paths[0]}: file not found (given as the path of {source!r})")
+            raise MissingDataError(f"{paths[0]}: file not found (given as the path of {task!r})")
     else:
-        recipe = pick_recipe(source, root)
+        recipe = pick_recipe(recipes, root)
         paths = [locate(f, root) for f in recipe.files]
-    report = LoadReport(source)
-    samples = recipe.build(paths, task=task or source, report=report, seed=seed, **options)
+    report = LoadReport(task)
+    samples = recipe.build(paths, task=task, report=report, seed=seed, **options)
     videos = video_root(video_root_dir)
-    if videos is None and recipe.video_root is not None:
+    if videos is None:
         videos = recipe.video_root(seed, **options)
     if videos is not None:
         _fill_durations(samples, VideoIndex(videos), report)
-    return Loaded(samples=samples, report=report, files=paths, how=recipe.how, video_root=videos)
+    return Loaded(samples=samples, report=report, files=paths, how=recipe.about, video_root=videos)
 
 
 def _fill_durations(samples: list[Sample], index: VideoIndex, report: LoadReport) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from benchmark.errors import MissingDataError
+from benchmark.errors import MissingDataError, UsageError
 
 DATA_ROOT_ENV = "REFUSAL_BENCH_DATA"
 VIDEO_ROOT_ENV = "REFUSAL_BENCH_VIDEOS"
@@ -72,34 +73,41 @@ def is_present(source: SourceFile, root: Path | None) -> bool:
     return root is not None and any(p.is_file() for p in source.candidates(root))
 
 
-RA_RFT = "JINSUBY/RA-RFT on GitHub (Apache-2.0)"
-UVQA = "EsYoon7/UVQA on GitHub"
-RATSG = "HuiGuanLab/RaTSG on GitHub"
-NA_VMR = "keflanagan/MomentofUntruth on GitHub"
-ANET = "the ActivityNet Captions release (cs.stanford.edu/people/ranjaykrishna/densevid)"
-CHARADES = "the Charades-STA release (github.com/jiyanggao/TALL) and Charades (prior.allenai.org)"
+#: Where a user gets the files of each repository folder a data root may hold.
+ORIGINS = {
+    "RA-RFT": "JINSUBY/RA-RFT on GitHub (Apache-2.0)",
+    "UVQA": "EsYoon7/UVQA on GitHub",
+    "RaTSG": "HuiGuanLab/RaTSG on GitHub",
+    "MomentofUntruth": "keflanagan/MomentofUntruth on GitHub",
+    "activitynet_captions": "the ActivityNet Captions release "
+    "(cs.stanford.edu/people/ranjaykrishna/densevid)",
+    "charades_sta": "the Charades-STA release (github.com/jiyanggao/TALL)",
+    "Charades": "the Charades release (prior.allenai.org)",
+}
 
-HI_TVGBENCH = SourceFile("RA-RFT", "dataset/anno/hi_vtg_tvgbench.json", RA_RFT)
-HI_CHARADES = SourceFile("RA-RFT", "dataset/anno/hi_vtg_charades.json", RA_RFT)
-HI_ACTIVITYNET = SourceFile("RA-RFT", "dataset/anno/hi_vtg_activitynet.json", RA_RFT)
-SS_CHARADES = SourceFile("RA-RFT", "dataset/anno/ss_vtg_charades.json", RA_RFT)
-SS_QVHIGHLIGHTS = SourceFile("RA-RFT", "dataset/anno/ss_vtg_qvhighlight.json", RA_RFT)
-HUMAN_RAVTG = SourceFile("RA-RFT", "dataset/anno/human_anno.json", RA_RFT)
-UVQA_OBJECT = SourceFile("UVQA", "dataset/uvqa/object/eval_object.json", UVQA)
-UVQA_RELATION = SourceFile("UVQA", "dataset/uvqa/relation/eval_relation.json", UVQA)
-UVQA_ATTRIBUTE = SourceFile("UVQA", "dataset/uvqa/attribute/eval_attribute.json", UVQA)
-UVQA_ANSWERABLE = SourceFile(
-    "UVQA",
-    "dataset/uvqa/answerable/eval_answerable.json",
-    "you: Video-ChatGPT QA converted to {vid, new_question, new_answer} (not released with UVQA)",
-)
-RATSG_CHARADES = SourceFile("RaTSG", "data/dataset/charades_RF/charades_sta_test2.0.json", RATSG)
-CHARADES_STA_TEST = SourceFile("charades_sta", "charades_sta_test.txt", CHARADES)
-CHARADES_CSV_TEST = SourceFile("Charades", "Charades_v1_test.csv", CHARADES)
-QVHL_POS_VAL = SourceFile(
-    "MomentofUntruth", "UniVTG-NA/data/qvhighlights/metadata/qvhl_pos_val.jsonl", NA_VMR
-)
-QVHL_POS_NEG_VAL = SourceFile(
-    "MomentofUntruth", "UniVTG-NA/data/qvhighlights/metadata/qvhl_id_pos_neg_val.jsonl", NA_VMR
-)
-ANET_CAPTIONS_VAL2 = SourceFile("activitynet_captions", "val_2.json", ANET)
+
+def source_file(spec: Any, *, where: str) -> SourceFile:
+    """A file named in a task YAML: `"<repository folder>/<path>"`, or a mapping
+    `{path: "<repository folder>/<path>", origin: "where a user gets it"}` (the origin defaults
+    to the repository's, see ORIGINS)."""
+    origin = None
+    if isinstance(spec, dict):
+        unknown = sorted(set(spec) - {"path", "origin"})
+        if unknown or not isinstance(spec.get("path"), str):
+            raise UsageError(f"{where}: a file is a path or {{path: ..., origin: ...}}")
+        spec, origin = spec["path"], spec.get("origin")
+    if not isinstance(spec, str) or "/" not in spec.strip("/"):
+        raise UsageError(
+            f"{where}: file {spec!r} must be '<repository folder>/<path in the repository>'"
+        )
+    repo, path = spec.strip("/").split("/", 1)
+    if origin is None and repo not in ORIGINS:
+        raise UsageError(
+            f"{where}: unknown repository folder {repo!r} (known: {', '.join(ORIGINS)}); "
+            "give the file as {path: ..., origin: ...}"
+        )
+    return SourceFile(repo, path, str(origin or ORIGINS[repo]))
+
+
+#: Read by the Charades-STA loader when it lies beside the annotation file (durations).
+CHARADES_CSV_TEST = SourceFile("Charades", "Charades_v1_test.csv", ORIGINS["Charades"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -15,3 +17,8 @@ def ratio(numerator, denominator):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
     return float(out) if out.ndim == 0 else out
+
+
+def finite(value) -> float | None:
+    """A metric value for results.json: a float, or None where it is undefined (NaN)."""
+    return float(value) if value is not None and math.isfinite(value) else None

@@ -4,8 +4,13 @@ Source: RA-RFT paper, appendix A, and its released evaluator (`src/llm_eval/proc
 Relevance is a binary decision with "relevant" as the positive class; the grounding quality of
 relevant predictions and the explanation quality of refusals are scored on top of it.
 
-The papers print percentages; these functions return fractions in [0, 1]. Every count argument
-may be a number or a numpy array (the bootstrap evaluates many resamples at once).
+Two layers: per-item functions (`temporal_iou`, `ra_iou`, `category_jaccard`) give the values an
+item contributes, and count-level functions turn sums of those values into the metrics. Every
+count argument may be a number or a numpy array (the bootstrap evaluates many resamples at once);
+`benchmark.metrics.table` computes results.json with exactly these functions.
+
+The papers print percentages; these functions return fractions in [0, 1] (LLM score: 0-5).
+Zero division gives NaN (`ratio`), reported as null with a reason.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ Span = tuple[float, float]
 RECALL_THRESHOLDS = (0.3, 0.5, 0.7)
 
 
+# --- relevance ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class Confusion:
-    """Relevance confusion counts, "relevant" = positive.
+    """Relevance confusion counts, "relevant" = positive (numbers or arrays of resamples).
 
     tp: relevant predicted relevant; fn: relevant predicted irrelevant (over-refusal);
     fp: irrelevant predicted relevant (missed refusal); tn: irrelevant predicted irrelevant.
@@ -68,25 +76,56 @@ def f1_score(tp, fp, fn):
     return ratio(2 * np.asarray(tp, dtype=float), 2 * np.asarray(tp) + np.asarray(fp) + fn)
 
 
-def f1_relevant(conf: Confusion) -> float:
-    """F1 with "relevant" as the positive class: P = TP/(TP+FP), R = TP/(TP+FN).
+def f1_relevant(conf: Confusion):
+    """F1_rel: F1 with "relevant" as the positive class, P = TP/(TP+FP), R = TP/(TP+FN).
 
     Always-answer on a 1:1 split: P = 0.5, R = 1, F1 = 0.667 (RA-RFT tables: 66.7).
+
+    >>> round(f1_relevant(Confusion(tp=5, fn=0, fp=5, tn=0)), 3)
+    0.667
     """
     return f1_score(conf.tp, conf.fp, conf.fn)
 
 
-def f1_irrelevant(conf: Confusion) -> float:
-    """F1 with "irrelevant" as the positive class: P = TN/(TN+FN), R = TN/(TN+FP).
+def f1_irrelevant(conf: Confusion):
+    """F1_irrel: F1 with "irrelevant" as the positive class, P = TN/(TN+FN), R = TN/(TN+FP).
 
     Always-answer: 0.0; always-refuse on a 1:1 split: 0.667 (RA-RFT tables).
+
+    >>> f1_irrelevant(Confusion(tp=5, fn=0, fp=5, tn=0))
+    0.0
     """
     return f1_score(conf.tn, conf.fn, conf.fp)
 
 
-def f1_average(conf: Confusion) -> float:
-    """F1_avg = (F1_rel + F1_irrel) / 2 (RA-RFT tables; 33.3 for always-answer on 1:1)."""
+def f1_average(conf: Confusion):
+    """F1_avg = (F1_rel + F1_irrel) / 2 (RA-RFT tables; 33.3 for always-answer on 1:1).
+
+    >>> round(f1_average(Confusion(tp=5, fn=0, fp=5, tn=0)), 3)
+    0.333
+    """
     return (f1_relevant(conf) + f1_irrelevant(conf)) / 2
+
+
+def refusal_recall(tn, n_gold_irrelevant):
+    """Share of gold-irrelevant queries refused: TN / (TN + FP) (the recall of F1_irrel).
+
+    >>> refusal_recall(3, 4)
+    0.75
+    """
+    return ratio(tn, n_gold_irrelevant)
+
+
+def over_refusal_rate(fn, n_gold_relevant):
+    """Share of relevant queries refused: FN / (TP + FN) (lower is better).
+
+    >>> over_refusal_rate(1, 4)
+    0.25
+    """
+    return ratio(fn, n_gold_relevant)
+
+
+# --- localisation ------------------------------------------------------------------------------
 
 
 def temporal_iou(pred: Span, gold: Span) -> float:
@@ -126,19 +165,50 @@ def ra_iou(
     return temporal_iou(pred_span, gold_span)
 
 
-def mean_ra_iou(ra_ious: Sequence[float]) -> float:
+def best_ra_iou(
+    gold_relevant: bool, pred_relevant: bool, gold_spans: Sequence[Span], pred_span: Span | None
+) -> float:
+    """RA-IoU against the best-matching gold span: a query may have several gold windows
+    (QVHighlights); with none, as `ra_iou` with no gold span.
+
+    >>> best_ra_iou(True, True, [(0, 4), (10, 20)], (10, 18))
+    0.8
+    """
+    spans = gold_spans or (None,)
+    return max(ra_iou(gold_relevant, pred_relevant, span, pred_span) for span in spans)
+
+
+def mean_ra_iou(ra_iou_sum, n_items):
     """mIoU = mean RA-IoU over ALL items, relevant and irrelevant (NaN for no items).
 
     Always-refuse on a 1:1 split: 0.5 (relevant items score 0, irrelevant 1).
+
+    >>> mean_ra_iou(5.0, 10)
+    0.5
     """
-    values = np.asarray(ra_ious, dtype=float)
-    return ratio(values.sum(), values.size)
+    return ratio(ra_iou_sum, n_items)
 
 
-def recall_at(ra_ious: Sequence[float], threshold: float) -> float:
-    """R@m = share of items with RA-IoU ≥ m (RA-RFT uses m = 0.3, 0.5, 0.7; NaN for no items)."""
-    values = np.asarray(ra_ious, dtype=float)
-    return ratio(np.sum(values >= threshold), values.size)
+def recall_at(n_at_least, n_items):
+    """R@m = share of items whose RA-IoU is ≥ m (RA-RFT: m = 0.3, 0.5, 0.7; NaN for no items).
+    Count the items with `ra_iou >= m` (greater or equal) for the first argument.
+
+    >>> recall_at(2, 6)
+    0.3333333333333333
+    """
+    return ratio(n_at_least, n_items)
+
+
+def miou_relevant(ra_iou_sum_relevant, n_gold_relevant):
+    """Mean RA-IoU over gold-relevant items only: grounding quality with over-refusals as 0.
+
+    >>> miou_relevant(1.5, 3)
+    0.5
+    """
+    return ratio(ra_iou_sum_relevant, n_gold_relevant)
+
+
+# --- refusal explanations ----------------------------------------------------------------------
 
 
 def category_jaccard(pred: Iterable[str], gold: Iterable[str]) -> float:
@@ -151,43 +221,33 @@ def category_jaccard(pred: Iterable[str], gold: Iterable[str]) -> float:
     return 1.0 if not p | g else len(p & g) / len(p | g)
 
 
-def rt_iou(
-    gold_categories: Sequence[Iterable[str]],
-    pred_categories: Sequence[Iterable[str]],
-    pred_relevant: Sequence[bool],
-) -> float:
-    """RT-IoU: mean category Jaccard over gold-irrelevant items (pass only those).
+def rt_iou(jaccard_sum, n_gold_irrelevant):
+    """RT-IoU: mean category Jaccard over gold-irrelevant items (NaN when there are none).
 
-    An item predicted relevant gave no refusal, so its predicted categories are ∅.
-    NaN when there are no gold-irrelevant items.
+    An item predicted relevant gave no refusal: its predicted categories are ∅, so it adds
+    Jaccard(∅, gold) to the sum (0 when it has gold categories).
+
+    >>> rt_iou(2.5, 4)
+    0.625
     """
-    values = [
-        category_jaccard(() if relevant else pred, gold)
-        for gold, pred, relevant in zip(
-            gold_categories, pred_categories, pred_relevant, strict=True
-        )
-    ]
-    return ratio(sum(values), len(values))
+    return ratio(jaccard_sum, n_gold_irrelevant)
 
 
-def refusal_explanation_score(
-    scores: Sequence[float | None], gold_relevant: Sequence[bool], pred_relevant: Sequence[bool]
-) -> tuple[float, float]:
-    """SBERT score or LLM score of refusal explanations (RA-RFT, appendix A).
+def explanation_score(tn_score_sum, n_gold_irrelevant):
+    """SBERT score or LLM score of refusal explanations (RA-RFT, appendix A): the sum of the
+    per-item scores over correct refusals (TN) divided by the number of gold-irrelevant items,
+    so a missed refusal counts 0.
 
-    Returns (sum over TN items / number of gold-irrelevant items, mean over TN items). A missed
-    refusal (FP) counts 0 in the first; scores of other items are ignored. Either value is NaN
-    when its denominator is 0.
-
-    >>> refusal_explanation_score([0.8, 0.4, None, None], [False] * 4, [False, False, True, True])
-    (0.30000000000000004, 0.6000000000000001)
+    >>> explanation_score(1.2, 4)
+    0.3
     """
-    tn_scores: list[float] = []
-    for i, (score, gold, pred) in enumerate(zip(scores, gold_relevant, pred_relevant, strict=True)):
-        if gold or pred:
-            continue
-        if score is None or not np.isfinite(score):
-            raise ValueError(f"true-negative item {i} has no score")
-        tn_scores.append(float(score))
-    n_gold_irrelevant = sum(1 for gold in gold_relevant if not gold)
-    return ratio(sum(tn_scores), n_gold_irrelevant), ratio(sum(tn_scores), len(tn_scores))
+    return ratio(tn_score_sum, n_gold_irrelevant)
+
+
+def explanation_score_tn(tn_score_sum, tn):
+    """The mean explanation score over correct refusals alone (NaN when there are none).
+
+    >>> explanation_score_tn(1.2, 2)
+    0.6
+    """
+    return ratio(tn_score_sum, tn)

@@ -12,8 +12,6 @@ answer), `refused_wrong_reason` → refusal, `answered` → incorrect.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from benchmark.metrics._util import ratio
 
 OUTCOME = {
@@ -27,17 +25,29 @@ OUTCOME = {
 
 
 def outcome(verdict: str) -> str:
-    """correct / refused / incorrect for a QA verdict."""
+    """correct / refused / incorrect for a QA verdict.
+
+    >>> outcome("refused_right_reason"), outcome("answered")
+    ('correct', 'incorrect')
+    """
     return OUTCOME[verdict]
 
 
 def accuracy(n_correct, n):
-    """Acc = N_correct / N (NaN for N = 0)."""
+    """Acc = N_correct / N (NaN for N = 0).
+
+    >>> accuracy(3, 4)
+    0.75
+    """
     return ratio(n_correct, n)
 
 
 def refusal_rate(n_refused, n):
-    """RefR = N_refused / N (NaN for N = 0)."""
+    """RefR = N_refused / N (NaN for N = 0).
+
+    >>> refusal_rate(1, 4)
+    0.25
+    """
     return ratio(n_refused, n)
 
 
@@ -48,15 +58,3 @@ def trust_score(acc, refr):
     0.5712
     """
     return 2 * acc + refr - 1
-
-
-def inbol_scores(verdicts: Sequence[str]) -> dict[str, float]:
-    """Acc, RefR and S_trust of a list of QA verdicts.
-
-    >>> inbol_scores(["correct", "refused", "wrong", "answered"])
-    {'acc': 0.25, 'refr': 0.25, 's_trust': -0.25}
-    """
-    outcomes = [outcome(v) for v in verdicts]
-    acc = accuracy(outcomes.count("correct"), len(outcomes))
-    refr = refusal_rate(outcomes.count("refused"), len(outcomes))
-    return {"acc": acc, "refr": refr, "s_trust": trust_score(acc, refr)}

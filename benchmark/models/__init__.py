@@ -1,49 +1,42 @@
 """Models under evaluation, by name: `load_model("random", {"p_refuse": "0.3"})`.
 
-Argument values arrive as strings from `--model-args k=v,...` and are converted to the types of
-the model's constructor parameters.
+`MODELS` is the one table of adapters: a name and where its class lives, imported only when the
+model is loaded (the `hf` and `vllm` adapters need torch, `openai` the SDK). Argument values
+arrive as strings from `--model-args k=v,...` and become the types of the class's constructor
+parameters (`benchmark.coerce`). Adding a model: one module with a `Model` subclass and one line
+here.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
-from collections.abc import Callable
 
+from benchmark.coerce import CoercionError, coerce, parameter_hints, type_name
 from benchmark.errors import UsageError
 from benchmark.models.base import Model, Request
-from benchmark.models.reference import AlwaysAnswer, AlwaysRefuse, RandomModel
-from benchmark.models.replay import Replay
 
-__all__ = ["MODELS", "Model", "Request", "load_model", "parse_model_args"]
+__all__ = ["MODELS", "Model", "Request", "load_model", "model_class", "parse_model_args"]
 
-
-def _openai(**kwargs) -> Model:
-    from benchmark.models.openai_chat import OpenAIChat
-
-    return OpenAIChat(**kwargs)
-
-
-def _hf(**kwargs) -> Model:
-    from benchmark.models.hf import HFVideoLLM
-
-    return HFVideoLLM(**kwargs)
-
-
-def _vllm(**kwargs) -> Model:
-    from benchmark.models.vllm_model import VLLMVideoLLM
-
-    return VLLMVideoLLM(**kwargs)
-
-
-MODELS: dict[str, Callable[..., Model]] = {
-    "always-answer": AlwaysAnswer,
-    "always-refuse": AlwaysRefuse,
-    "random": RandomModel,
-    "replay": Replay,
-    "openai": _openai,
-    "hf": _hf,
-    "vllm": _vllm,
+#: name -> "module:Class" of every model adapter.
+MODELS: dict[str, str] = {
+    "always-answer": "benchmark.models.reference:AlwaysAnswer",
+    "always-refuse": "benchmark.models.reference:AlwaysRefuse",
+    "random": "benchmark.models.reference:RandomModel",
+    "replay": "benchmark.models.replay:Replay",
+    "openai": "benchmark.models.openai_chat:OpenAIChat",
+    "hf": "benchmark.models.hf:HFVideoLLM",
+    "vllm": "benchmark.models.vllm_model:VLLMVideoLLM",
 }
+
+
+def model_class(name: str) -> type[Model]:
+    """The adapter class of a model name (imported now)."""
+    try:
+        module, _, cls = MODELS[name].partition(":")
+    except KeyError:
+        raise UsageError(f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}") from None
+    return getattr(importlib.import_module(module), cls)
 
 
 def parse_model_args(text: str | None) -> dict[str, str]:
@@ -58,59 +51,43 @@ def parse_model_args(text: str | None) -> dict[str, str]:
 
 
 def load_model(name: str, args: dict[str, str] | None = None) -> Model:
-    try:
-        factory = MODELS[name]
-    except KeyError:
-        raise UsageError(f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}") from None
+    """An instance of the model `name` with `args` converted to its constructor's types."""
+    cls = model_class(name)
+    hints = parameter_hints(cls)
     args = dict(args or {})
-    params = inspect.signature(_constructor(name, factory)).parameters
-    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    unknown = [k for k in args if k not in params and not accepts_any]
+    unknown = [k for k in args if k not in hints and "**" not in hints]
     if unknown:
-        known = ", ".join(p for p in params if p != "self") or "none"
+        known = ", ".join(p for p in hints if p != "**") or "none"
         raise UsageError(
             f"model {name!r} takes no argument {unknown[0]!r} (its arguments: {known})"
         )
-    converted = {
-        k: _convert(v, params[k].annotation if k in params else str, k, name)
-        for k, v in args.items()
-    }
+    missing = [k for k in required_parameters(cls) if k not in args]
+    if missing:
+        raise UsageError(
+            f"model {name!r} needs the argument {missing[0]!r}: --model-args {missing[0]}=..."
+        )
+    converted = {}
+    for key, value in args.items():
+        hint = hints.get(key, hints.get("**", str))
+        try:
+            converted[key] = coerce(value, hint)
+        except CoercionError:
+            raise UsageError(
+                f"model {name!r}: argument {key}={value!r} is not a {type_name(hint)}"
+            ) from None
     try:
-        return factory(**converted)
-    except TypeError as exc:
-        raise UsageError(f"model {name!r}: {exc}") from None
-    except ValueError as exc:
+        return cls(**converted)
+    except (TypeError, ValueError) as exc:
         raise UsageError(f"model {name!r}: {exc}") from None
 
 
-def _constructor(name: str, factory: Callable[..., Model]) -> Callable[..., Model]:
-    """The callable whose signature documents a model's arguments (lazy factories forward)."""
-    if name == "openai":
-        from benchmark.models.openai_chat import OpenAIChat
-
-        return OpenAIChat
-    if name == "hf":
-        from benchmark.models.hf import HFVideoLLM
-
-        return HFVideoLLM
-    if name == "vllm":
-        from benchmark.models.vllm_model import VLLMVideoLLM
-
-        return VLLMVideoLLM
-    return factory
-
-
-def _convert(value: str, annotation, key: str, model: str):
-    kind = annotation if isinstance(annotation, type) else str(annotation)
-    try:
-        if kind in (int, "int", "int | None"):
-            return int(value)
-        if kind in (float, "float", "float | None"):
-            return float(value)
-        if kind in (bool, "bool"):
-            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError
-            return value.lower() in ("true", "1", "yes")
-    except ValueError:
-        raise UsageError(f"model {model!r}: argument {key}={value!r} is not a {kind}") from None
-    return value
+def required_parameters(cls: type) -> list[str]:
+    """The constructor parameters of `cls` without a default."""
+    parameters = inspect.signature(cls.__init__).parameters.values()
+    return [
+        p.name
+        for p in parameters
+        if p.name != "self"
+        and p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]

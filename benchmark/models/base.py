@@ -2,15 +2,17 @@
 
 A model never sees gold labels: a `Request` carries the prompt, the question and where the video
 is, nothing else. The runner never looks inside a model; adding one means subclassing `Model`
-and registering it in `benchmark.models.MODELS`.
+and adding a line to the table `benchmark.models.MODELS`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from benchmark.families import Family
+from benchmark.generation import Generation
 from benchmark.prompts import Prompt
 from benchmark.records import VideoRef
 
@@ -21,12 +23,13 @@ class Request:
 
     sample_id: str
     task: str
-    family: str  # "grounding" | "qa"
+    family: Family  # the task's family: its output contract (`Family.guess`, `Family.refusal`)
     question: str
     prompt: Prompt
     video: VideoRef
     duration: float | None = None  # seconds, when known (a property of the video, not a label)
     frames: Any = None  # sampled frames with their timestamps, for models that need them
+    generation: Generation = field(default_factory=Generation)  # the task's; model args win
 
 
 class Model(ABC):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import UsageError
+from benchmark.generation import Generation
 from benchmark.models.base import Model, Request
 from benchmark.video import FrameSpec
 
@@ -38,7 +39,7 @@ class HFVideoLLM(Model):
         device_map: str = "",
         attn_implementation: str = "",
         batch_size: int = 1,
-        max_new_tokens: int = 512,
+        max_new_tokens: int = 0,
         do_sample: bool = False,
         temperature: float = 1.0,
         top_p: float = 1.0,
@@ -86,9 +87,9 @@ class HFVideoLLM(Model):
         self.pretrained = pretrained
         self.revision = revision or _revision_of(pretrained, self.model)
         self.batch_size = max(1, batch_size)
-        self.generation = {"max_new_tokens": max_new_tokens, "do_sample": do_sample}
-        if do_sample:
-            self.generation |= {"temperature": temperature, "top_p": top_p}
+        # model arguments win over the task's generation settings (`Request.generation`)
+        self.max_new_tokens = max_new_tokens  # 0: the task's
+        self.sampling = {"temperature": temperature, "top_p": top_p} if do_sample else None
         self.frame_spec = FrameSpec(
             num_frames=frames or None,
             fps=fps,
@@ -99,19 +100,32 @@ class HFVideoLLM(Model):
         self.timestamps_in_prompt = timestamps_in_prompt
 
     def generate(self, requests: list[Request]) -> list[str]:
-        # processors take one sampling rate per call: batch the requests that share one
-        groups: dict[float, list[int]] = {}
+        # processors take one sampling rate per call, `generate` one set of settings: batch the
+        # requests that share both
+        groups: dict[tuple, list[int]] = {}
         for i, request in enumerate(requests):
-            groups.setdefault(_rate(request, self.frame_spec.fps), []).append(i)
+            key = (_rate(request, self.frame_spec.fps), request.generation)
+            groups.setdefault(key, []).append(i)
         out: list[str] = [""] * len(requests)
-        for rate, members in groups.items():
-            for i, text in zip(
-                members, self._generate([requests[i] for i in members], rate), strict=True
-            ):
-                out[i] = text
+        for (rate, generation), members in groups.items():
+            texts = self._generate([requests[i] for i in members], rate, generation)
+            for i, text in zip(members, texts, strict=True):
+                out[i] = generation.stop(text)
         return out
 
-    def _generate(self, requests: list[Request], rate: float) -> list[str]:
+    def generate_kwargs(self, generation: Generation) -> dict[str, Any]:
+        """What `model.generate` is called with: the model arguments where given, else the
+        task's settings (greedy unless the task or `do_sample` asks for sampling)."""
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": self.max_new_tokens or generation.max_new_tokens
+        }
+        if self.sampling is not None:
+            return kwargs | {"do_sample": True, **self.sampling}
+        if generation.do_sample:
+            return kwargs | {"do_sample": True, "temperature": generation.temperature}
+        return kwargs | {"do_sample": False}
+
+    def _generate(self, requests: list[Request], rate: float, generation: Generation) -> list[str]:
         texts = [chat_text(self.processor, r, self.timestamps_in_prompt) for r in requests]
         videos = [list(r.frames.images) for r in requests]
         inputs = self.processor(
@@ -119,7 +133,7 @@ class HFVideoLLM(Model):
         )
         inputs = inputs.to(self.model.device)
         with self.torch.inference_mode():
-            output = self.model.generate(**inputs, **self.generation)
+            output = self.model.generate(**inputs, **self.generate_kwargs(generation))
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
         return [
             t.strip() for t in self.processor.batch_decode(new_tokens, skip_special_tokens=True)
@@ -131,7 +145,11 @@ class HFVideoLLM(Model):
             "revision": self.revision,
             "dtype": str(self.model.dtype),
             "device": str(self.model.device),
-            "generation": self.generation,
+            "generation": {
+                "max_new_tokens": self.max_new_tokens or None,  # None: each task's own
+                "do_sample": self.sampling is not None,
+                **(self.sampling or {}),
+            },
             "frames": self.frame_spec.describe(),
         }
 

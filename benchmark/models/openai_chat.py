@@ -30,8 +30,8 @@ class OpenAIChat(Model):
         fps: float = 0.0,
         max_pixels: int = 448 * 448,
         concurrency: int = 8,
-        max_tokens: int = 512,
-        temperature: float = 0.0,
+        max_tokens: int = 0,
+        temperature: float | None = None,
         timeout: float = 60.0,
         max_retries: int = 5,
         base_url: str = "",
@@ -62,7 +62,8 @@ class OpenAIChat(Model):
         self.model = model
         self.concurrency = max(1, concurrency)
         self.batch_size = 4 * self.concurrency
-        self.params = {"max_tokens": max_tokens, "temperature": temperature}
+        self.max_tokens = max_tokens  # 0: the task's max_new_tokens
+        self.temperature = temperature  # None: the task's
         self.revision = revision or None
 
     def generate(self, requests: list[Request]) -> list[str]:
@@ -72,12 +73,18 @@ class OpenAIChat(Model):
     def _one(self, request: Request) -> str:
         from benchmark.openai_client import RequestFailed
 
+        generation = request.generation
+        params: dict = {
+            "max_tokens": self.max_tokens or generation.max_new_tokens,
+            "temperature": generation.temperature if self.temperature is None else self.temperature,
+        }
+        if generation.until:
+            params["stop"] = list(generation.until)[:4]  # the API takes up to 4
         try:
-            return self.client.complete(
-                messages(request), version=request.prompt.version, **self.params
-            )
+            text = self.client.complete(messages(request), version=request.prompt.version, **params)
         except RequestFailed as exc:
             raise RuntimeError(f"{self.name}: {exc}") from None
+        return generation.stop(text)
 
     def describe(self) -> dict:
         return {
@@ -85,7 +92,8 @@ class OpenAIChat(Model):
             "revision": self.revision,
             "base_url": self.client.base_url,
             "frames": self.frame_spec.describe(),
-            **self.params,
+            "max_tokens": self.max_tokens or None,  # None: each task's own
+            "temperature": self.temperature,
         }
 
     def usage(self) -> dict:

@@ -27,8 +27,8 @@ class VLLMVideoLLM(Model):
         tensor_parallel_size: int = 1,
         gpu_memory_utilization: float = 0.9,
         max_model_len: int = 32768,
-        max_new_tokens: int = 512,
-        temperature: float = 0.0,
+        max_new_tokens: int = 0,
+        temperature: float | None = None,
         batch_size: int = 64,
         frames: int = 0,
         fps: float = 2.0,
@@ -55,7 +55,9 @@ class VLLMVideoLLM(Model):
             max_model_len=max_model_len,
             limit_mm_per_prompt={"video": 1},
         )
-        self.sampling = SamplingParams(temperature=temperature, max_tokens=max_new_tokens)
+        self.sampling_params = SamplingParams
+        self.max_new_tokens = max_new_tokens  # 0: the task's
+        self.temperature = temperature  # None: the task's
         self.name = f"vllm:{pretrained}"
         self.revision = revision or None
         self.batch_size = max(1, batch_size)
@@ -76,8 +78,17 @@ class VLLMVideoLLM(Model):
                     "mm_processor_kwargs": {"fps": _rate(request, self.frame_spec.fps)},
                 }
             )
-        outputs = self.llm.generate(prompts, self.sampling, use_tqdm=False)
+        params = [self._sampling(r.generation) for r in requests]
+        outputs = self.llm.generate(prompts, params, use_tqdm=False)
         return [o.outputs[0].text.strip() for o in outputs]
+
+    def _sampling(self, generation):
+        """vLLM sampling parameters: the model arguments where given, else the task's."""
+        return self.sampling_params(
+            temperature=generation.temperature if self.temperature is None else self.temperature,
+            max_tokens=self.max_new_tokens or generation.max_new_tokens,
+            stop=list(generation.until) or None,
+        )
 
     def describe(self) -> dict:
         return {"name": self.name, "revision": self.revision, "frames": self.frame_spec.describe()}

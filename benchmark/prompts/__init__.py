@@ -1,9 +1,10 @@
-"""Model prompts per task family, as versioned Jinja templates.
+"""Model prompts as versioned Jinja templates, named by id (`ravtg_v1`, `qa_v1`).
 
-The version of every template a run used is recorded in its run.json, so results are only ever
-compared between runs that asked the same question the same way. The RA-VTG prompt follows the
-RA-RFT output contract (think / answer "S to E" / correction, with a relevant and a refuse
-branch); the QA prompt asks for an answer or an explicit refusal naming the mismatch.
+A task names its prompt in its YAML (`metadata.prompt`, defaulting to its family's); the id is the
+version recorded in run.json, so results are only ever compared between runs that asked the same
+question the same way. Bump the id (a new file) when a template's wording changes. The RA-VTG
+prompt follows the RA-RFT output contract (think / answer "S to E" / correction, with a relevant
+and a refuse branch); the QA prompt asks for an answer or an explicit refusal naming the mismatch.
 """
 
 from __future__ import annotations
@@ -15,30 +16,26 @@ import jinja2
 
 SYSTEM_PROMPT = "You are a video analysis expert."
 
-#: family -> (template name, version). Bump the version when a template's wording changes.
-PROMPTS: dict[str, tuple[str, str]] = {
-    "grounding": ("ravtg", "v1"),
-    "qa": ("qa", "v1"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
     system: str
     text: str
-    version: str  # e.g. "ravtg_v1"
+    version: str  # the template id, e.g. "ravtg_v1"
 
 
-def prompt_version(family: str) -> str:
-    name, version = PROMPTS[family]
-    return f"{name}_{version}"
+def render_prompt(question: str, prompt: str) -> Prompt:
+    """The prompt `prompt` (a template id such as "ravtg_v1") for one question or query."""
+    text = template(prompt).render(question=question).strip()
+    return Prompt(system=SYSTEM_PROMPT, text=text, version=prompt)
 
 
-def render_prompt(question: str, family: str) -> Prompt:
-    """The prompt for one question or query of a task family ("grounding" or "qa")."""
-    version = prompt_version(family)
-    text = template(version).render(question=question).strip()
-    return Prompt(system=SYSTEM_PROMPT, text=text, version=version)
+def prompt_exists(prompt: str) -> bool:
+    try:
+        template(prompt)
+    except jinja2.TemplateNotFound:
+        return False
+    return True
 
 
 @cache

@@ -17,6 +17,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from benchmark.errors import UsageError
+from benchmark.families import GROUNDING, QA, family_of
 from benchmark.openai_client import (
     CacheMiss,
     ChatClient,
@@ -28,17 +30,10 @@ from benchmark.openai_client import (
 )
 from benchmark.parse import normalize_span
 from benchmark.prompts import template
-from benchmark.records import (
-    ANSWERABLE_VERDICTS,
-    CATEGORIES,
-    UNANSWERABLE_VERDICTS,
-    Judgment,
-    Response,
-    Sample,
-)
+from benchmark.records import CATEGORIES, VERDICTS_OF_KIND, Judgment, Response, Sample
 from benchmark.scorers.base import Judge
-from benchmark.scorers.rules import judge_name
 from benchmark.scorers.sbert import SbertScorer
+from benchmark.scorers.spec import JudgeSpec
 
 PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + qa_v1
 DEFAULT_CONCURRENCY = 8
@@ -76,9 +71,14 @@ class OpenAIJudge(Judge):
         self.model = model
         self.sbert = sbert
         self.concurrency = max(1, concurrency)
-        self.name = judge_name(f"openai:{model}", sbert)
+        self.name = JudgeSpec("openai", model, sbert=sbert.model_name if sbert else "none").id
         self.batch_size = 8 * self.concurrency
         self._cached_only = threading.local()  # per thread: answer from the cache or not at all
+
+    @property
+    def rules(self):
+        """Per family, the judge steps of one item (run concurrently by `judge`)."""
+        return {GROUNDING.name: self._grounding, QA.name: self._qa_fields}
 
     def judge(self, items: list[tuple[Sample, Response]]) -> list[Judgment]:
         # items the cache answers whole are judged here; the rest go to the request threads
@@ -114,10 +114,10 @@ class OpenAIJudge(Judge):
     def _one(self, sample: Sample, response: Response, cached_only: bool = False) -> Judgment:
         self._cached_only.value = cached_only
         try:
-            if sample.is_grounding:
-                fields = self._grounding(sample, response.text)
-            else:
-                fields = {"verdict": self._qa(sample, response.text)}
+            steps = self.rules.get(family_of(sample).name)
+            if steps is None:
+                raise UsageError(f"judge {self.name!r} has no rules for {family_of(sample).name}")
+            fields = steps(sample, response.text)
             return Judgment(
                 sample_id=sample.id, judge=self.name, prompt_version=self.prompt_version, **fields
             )
@@ -155,14 +155,15 @@ class OpenAIJudge(Judge):
             "consistency": consistency,
         }
 
-    def _qa(self, sample: Sample, text: str) -> str:
-        verdicts = ANSWERABLE_VERDICTS if sample.kind == "answerable" else UNANSWERABLE_VERDICTS
-        reference = (sample.answer if sample.kind == "answerable" else sample.refusal) or ""
+    def _qa_fields(self, sample: Sample, text: str) -> dict[str, Any]:
+        verdicts = VERDICTS_OF_KIND[sample.kind]
+        reference = (sample.answer if sample.gold_relevant else sample.refusal) or ""
         arguments = {"question": sample.question, "response": text, "reference": reference}
-        arguments["altered"] = sample.altered if sample.kind == "unanswerable" else None
-        return self._ask(
+        arguments["altered"] = None if sample.gold_relevant else sample.altered
+        verdict = self._ask(
             "qa", {"verdicts": verdicts}, arguments, lambda data: _verdict(data, verdicts)
         )
+        return {"verdict": verdict}
 
     def _ask(self, step: str, system_args: dict, user_args: dict, validate) -> Any:
         module = template(f"judge/{step}_v1").module
@@ -187,7 +188,7 @@ class OpenAIJudge(Judge):
         wanted = [
             k
             for k, ((sample, _), j) in enumerate(zip(items, judgments, strict=True))
-            if j.ok and sample.is_grounding and j.verdict == "irrelevant" and sample.refusal
+            if j.ok and j.verdict == "irrelevant" and sample.refusal  # a grounding refusal
         ]
         texts = [split_tags(items[k][1].text).answer or items[k][1].text for k in wanted]
         scores = self.sbert.clipped(texts, [items[k][0].refusal for k in wanted])

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import re
 
+from benchmark.families import GROUNDING, QA
 from benchmark.parse import is_refusal, parse_grounding_output, split_tags
-from benchmark.records import CATEGORIES, Judgment, Response, Sample
+from benchmark.records import CATEGORIES, Judgment
 from benchmark.scorers.base import Judge
-from benchmark.scorers.sbert import DEFAULT_SBERT, SbertScorer
+from benchmark.scorers.sbert import SbertScorer
+from benchmark.scorers.spec import JudgeSpec
 
 RULES_VERSION = "rules_v1"
 SHORT_ANSWER_WORDS = 4
@@ -111,19 +113,11 @@ class RulesJudge(Judge):
 
     def __init__(self, sbert: SbertScorer | None = None) -> None:
         self.sbert = sbert
-        self.name = judge_name("rules", sbert)
+        self.name = JudgeSpec("rules", sbert=sbert.model_name if sbert else "none").id
 
-    def judge(self, items: list[tuple[Sample, Response]]) -> list[Judgment]:
-        grounding = [(i, s, r) for i, (s, r) in enumerate(items) if s.is_grounding]
-        qa = [(i, s, r) for i, (s, r) in enumerate(items) if not s.is_grounding]
-        out: list[Judgment | None] = [None] * len(items)
-        for i, judgment in zip(
-            [i for i, _, _ in grounding], self._grounding(grounding), strict=True
-        ):
-            out[i] = judgment
-        for i, judgment in zip([i for i, _, _ in qa], self._qa(qa), strict=True):
-            out[i] = judgment
-        return out  # type: ignore[return-value]
+    @property
+    def rules(self):
+        return {GROUNDING.name: self._grounding, QA.name: self._qa}
 
     def describe(self) -> dict:
         return {
@@ -142,22 +136,22 @@ class RulesJudge(Judge):
     # --- grounding ------------------------------------------------------------------------------
 
     def _grounding(self, items):
-        parsed = [parse_grounding_output(r.text, duration=s.duration) for _, s, r in items]
+        parsed = [parse_grounding_output(r.text, duration=s.duration) for s, r in items]
         explanations = [
             (p.answer if p.answer is not None else r.text)
-            for p, (_, _, r) in zip(parsed, items, strict=True)
+            for p, (_, r) in zip(parsed, items, strict=True)
         ]
         want_sbert = [
             self.sbert is not None and not p.relevant and bool(s.refusal)
-            for p, (_, s, _) in zip(parsed, items, strict=True)
+            for p, (s, _) in zip(parsed, items, strict=True)
         ]
         scores = self._similarities(
             [e for e, w in zip(explanations, want_sbert, strict=True) if w],
-            [s.refusal for (_, s, _), w in zip(items, want_sbert, strict=True) if w],
+            [s.refusal for (s, _), w in zip(items, want_sbert, strict=True) if w],
             clipped=True,
         )
         out = []
-        for p, explanation, want, (_, sample, _) in zip(
+        for p, explanation, want, (sample, _) in zip(
             parsed, explanations, want_sbert, items, strict=True
         ):
             out.append(
@@ -176,11 +170,11 @@ class RulesJudge(Judge):
     # --- QA -------------------------------------------------------------------------------------
 
     def _qa(self, items):
-        texts = [_answer_text(r.text) for _, _, r in items]
+        texts = [_answer_text(r.text) for _, r in items]
         refused = [is_refusal(t) for t in texts]
         # SBERT comparisons needed: long answerable references, and refusals for the reason check
         pairs, where = [], []
-        for k, ((_, sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
+        for k, ((sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
             if self.sbert is None:
                 continue
             if (
@@ -198,7 +192,7 @@ class RulesJudge(Judge):
             )
         )
         out = []
-        for k, ((_, sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
+        for k, ((sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
             if sample.kind == "answerable":
                 if ref:
                     verdict = "refused"
@@ -231,15 +225,6 @@ class RulesJudge(Judge):
             return []
         values = self.sbert.clipped(a, b) if clipped else self.sbert.cosine(a, b)
         return [float(v) for v in values]
-
-
-def judge_name(base: str, sbert: SbertScorer | None) -> str:
-    """The judge id: the SBERT model changes verdicts, so a non-default one is part of the id."""
-    if sbert is None:
-        return f"{base}[sbert=none]"
-    if sbert.model_name != DEFAULT_SBERT:
-        return f"{base}[sbert={sbert.model_name}]"
-    return base
 
 
 def refusal_categories(explanation: str) -> tuple[str, ...]:

@@ -1,0 +1,220 @@
+"""The second stage of a leaderboard build: `SITE/data/summary.json` in, static pages out.
+
+Rendering reads only the summary (`leaderboard.summarize`), the metric table and the task
+families (which columns a board has, which way each metric is better, which Pareto views to
+draw): no metric is computed here. The site works offline from `file://`: no CDN, fonts or remote
+scripts; tables are pre-sorted pages (header links) that `site.js` sorts in place when JavaScript
+runs. Runs scored by different judges are never ranked together: each task has one board per
+judge. Untrusted text is escaped everywhere: Jinja autoescaping in HTML and SVG.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from benchmark.families import FAMILIES, Family, ParetoView, family_named
+from benchmark.metrics import METRICS
+from benchmark.records import read_json
+from leaderboard.pareto import Point, pareto_svg
+from leaderboard.sample_data import data_folder, safe_json, slug
+from leaderboard.summarize import SUMMARY
+
+
+def render(out: Path) -> list[str]:
+    """Write every page of the site in `out` from its summary; remove pages and data of boards
+    and submissions that are gone. Returns the ids of the submissions shown."""
+    summary = read_json(out / SUMMARY)
+    entries = summary["entries"]
+    env = _environment()
+    pages = _Pages(out)
+    static = resources.files("leaderboard") / "static"
+    for name in ("site.css", "site.js"):
+        pages.write(f"static/{name}", static.joinpath(name).read_text(encoding="utf-8"))
+
+    boards = []
+    board_template = env.get_template("board.html")
+    for task in sorted({t for e in entries for t in e["results"]["tasks"]}):
+        with_task = [e for e in entries if task in e["results"]["tasks"]]
+        family = family_named(with_task[0]["results"]["tasks"][task]["family"])
+        for judge in sorted({e["judge"] for e in with_task}):
+            board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge])
+            boards.append(board)
+            for metric in board["columns"]:
+                pages.write(
+                    f"boards/{board['slug']}--{slug(metric)}.html",
+                    board_template.render(board=board, sort=metric, root="../"),
+                )
+    pages.write(
+        "index.html",
+        env.get_template("index.html").render(
+            families=list(FAMILIES.values()),
+            boards=boards,
+            rejected=summary["rejected"],
+            paired=_paired_views(entries),
+            root="",
+            entries=entries,
+        ),
+    )
+    model_template = env.get_template("model.html")
+    for entry in entries:
+        pages.write(
+            f"models/{entry['id']}.html",
+            model_template.render(entry=entry, families=FAMILIES, root="../"),
+        )
+    pages.write("samples.html", env.get_template("samples.html").render(root=""))
+    pages.keep(
+        SUMMARY,
+        "data/index.js",
+        *summary["gold"].values(),
+        *(f"data/{data_folder(e['digest'])}" for e in entries),
+    )
+    pages.prune("boards", "models", "data")
+    return [e["id"] for e in entries]
+
+
+class _Pages:
+    """Writes the site's files and removes, from the folders it owns, what this build did not
+    write or keep (pages of submissions or boards that are gone)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.current: set[str] = set()
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.current.add(relative)
+
+    def keep(self, *relatives: str) -> None:
+        self.current.update(relatives)
+
+    def prune(self, *folders: str) -> None:
+        for folder in folders:
+            for path in sorted((self.out / folder).rglob("*"), reverse=True):  # files first
+                relative = path.relative_to(self.out)
+                if any(p.as_posix() in self.current for p in (relative, *relative.parents)):
+                    continue
+                if not path.is_dir():
+                    path.unlink()
+                elif not any(path.iterdir()):
+                    path.rmdir()
+
+
+def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One task's board for one judge: the family's headline metrics as columns."""
+    columns = family.headline
+    table = []
+    for entry in rows:
+        result = entry["results"]["tasks"][task]
+        table.append(
+            {
+                "id": entry["id"],
+                "model": entry["model"],
+                "n": result["n"],
+                "failures": result["failures"],
+                "values": {m: result["metrics"].get(m) for m in columns},
+                "ci": {m: result["ci"].get(m) for m in columns},
+            }
+        )
+    views = []
+    for view in family.pareto:
+        points = [_point(entry, entry["results"]["tasks"][task]["metrics"], view) for entry in rows]
+        points = [p for p in points if p is not None]
+        if points:
+            views.append(_svg(family, view, points))
+    return {
+        "task": task,
+        "family": family.name,
+        "judge": judge,
+        "slug": f"{slug(task)}--{slug(judge)}",
+        "columns": columns,
+        "rows": table,
+        "default_sort": family.primary,
+        "lower_is_better": _lower_is_better(family, columns),
+        "pareto": views,
+    }
+
+
+def _paired_views(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The paired view (UVQA: S_ex-ref vs S_disc) of submissions that name their base run, per
+    task and judge, from the paired scores in the summary."""
+    points: dict[tuple[str, str], list[Point]] = defaultdict(list)
+    families: dict[str, Family] = {}
+    for entry in entries:
+        for task, paired in entry["paired"].items():
+            family = families.setdefault(
+                task, family_named(entry["results"]["tasks"][task]["family"])
+            )
+            point = _point(entry, paired["metrics"], family.paired_pareto)
+            if point is not None:
+                points[(task, entry["judge"])].append(point)
+    return [
+        {
+            "task": task,
+            "judge": judge,
+            "svg": _svg(families[task], families[task].paired_pareto, task_points),
+        }
+        for (task, judge), task_points in sorted(points.items())
+    ]
+
+
+def _point(entry: dict[str, Any], metrics: dict[str, Any], view: ParetoView) -> Point | None:
+    x, y = metrics.get(view.x), metrics.get(view.y)
+    if x is None or y is None:
+        return None
+    return Point(entry["model"], x, y, f"models/{entry['id']}.html")
+
+
+def _svg(family: Family, view: ParetoView, points: list[Point]) -> str:
+    return pareto_svg(
+        points,
+        x_label=view.x,
+        y_label=view.y,
+        maximize_x=METRICS.get(family.name, view.x).higher_is_better,
+        maximize_y=METRICS.get(family.name, view.y).higher_is_better,
+    )
+
+
+def _lower_is_better(family: Family, columns) -> list[str]:
+    return [m for m in columns if not METRICS.get(family.name, m).higher_is_better]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("leaderboard", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["slug"] = slug
+    env.filters["num"] = lambda v: "—" if v is None else f"{v:.3f}"
+    env.filters["safe_json"] = safe_json
+    env.filters["sort_rows"] = sort_rows
+    env.filters["metric_name"] = metric_name
+    return env
+
+
+def metric_name(key: str, family: str) -> str:
+    """The display name of a metric of the table (other keys, such as `n`, as they are)."""
+    try:
+        return METRICS.get(family, key).name
+    except KeyError:
+        return key
+
+
+def sort_rows(
+    rows: list[dict[str, Any]], metric: str, lower_is_better: bool = False
+) -> list[dict[str, Any]]:
+    """Best first (lowest first where lower is better); rows without a value last."""
+    sign = 1 if lower_is_better else -1
+    return sorted(
+        rows,
+        key=lambda r: (r["values"][metric] is None, sign * (r["values"][metric] or 0), r["model"]),
+    )

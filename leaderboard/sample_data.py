@@ -1,0 +1,83 @@
+"""The per-sample data of the sample browser, written as small scripts the browser loads on demand
+(script tags work from `file://`, `fetch` does not).
+
+A task's questions and gold answers are the same for every submission: they are written once per
+version of its samples (`data/gold/`), and each submission's folder (`data/<sha256 prefix>/`)
+holds only its responses and verdicts, in the task's sample order. The browser joins the two by
+position. Untrusted text is written as JSON with `<`, `>` and `&` escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from benchmark.records import to_dict
+
+GOLD_FIELDS = ("span", "answer", "refusal", "altered", "categories", "difficulty")
+
+
+def write_gold_data(out: Path, official) -> str:
+    """The task's questions and gold answers, written once per version of its samples; the
+    path of the script, relative to the site."""
+    relative = f"data/gold/{slug(official.samples[0].task)}-{official.digest[:12]}.js"
+    path = out / relative
+    if not path.is_file():
+        rows = [
+            {
+                "id": sample.id,
+                "kind": sample.kind,
+                "question": sample.question,
+                "gold": {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS},
+            }
+            for sample in official.samples
+        ]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(script(relative, rows), encoding="utf-8")
+    return relative
+
+
+def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
+    """A submission's responses and verdicts per task (`TaskRecords`), in the task's sample
+    order."""
+    for task, task_records in records.items():
+        rows = []
+        for sample in task_records.samples:
+            response = task_records.responses.get(sample.id)
+            judgment = task_records.judgments.get(sample.id)
+            rows.append(
+                {
+                    "response": response.text if response else None,
+                    "verdict": judgment.verdict if judgment else None,
+                    "status": judgment.status if judgment else "missing",
+                    "span": judgment.span if judgment else None,
+                }
+            )
+        relative = rows_path(digest, task)
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out / relative).write_text(script(relative, rows), encoding="utf-8")
+
+
+def rows_path(digest: str, task: str) -> str:
+    return f"data/{data_folder(digest)}/{slug(task)}.js"
+
+
+def data_folder(digest: str) -> str:
+    return digest[:16]
+
+
+def script(key: str, data: Any) -> str:
+    """A script that stores `data` under window.RB[key], safe for any text inside."""
+    return f"window.RB = window.RB || {{}};\nwindow.RB[{safe_json(key)}] = {safe_json(data)};\n"
+
+
+def safe_json(data: Any) -> str:
+    """JSON that cannot end a script or open a tag, whatever strings it holds."""
+    text = json.dumps(data, ensure_ascii=True, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "_"

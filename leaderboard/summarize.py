@@ -1,0 +1,287 @@
+"""The first stage of a leaderboard build: submissions in, `SITE/data/summary.json` out.
+
+Every submission is validated (`leaderboard.validate`) and only its recomputed results are kept;
+rejected submissions are listed with their problems. A submission is validated once per content:
+later builds take its outcome from `SITE/.cache` (`leaderboard.cache`), so adding one submission to
+a large board validates one. This stage also computes what compares two submissions (the paired
+UVQA scores of a submission against the base run it names) and writes the per-sample data the
+sample browser loads. The second stage (`leaderboard.render`) reads only the summary and the
+metric table: nothing is computed while pages are rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from benchmark.errors import UsageError
+from benchmark.families import family_named
+from benchmark.metrics import paired_summary
+from benchmark.records import Judgment, from_dict, to_dict, write_json
+from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
+from leaderboard.sample_data import (
+    data_folder,
+    rows_path,
+    script,
+    write_gold_data,
+    write_sample_data,
+)
+from leaderboard.submission import (
+    SubmissionError,
+    open_submission,
+    submission_digest,
+    submission_id,
+)
+from leaderboard.validate import Reference, validate
+
+SUMMARY = "data/summary.json"
+SUMMARY_FORMAT = 1
+
+
+@dataclass
+class Summary:
+    """What the site shows, as JSON: accepted entries (recomputed results, paired scores, where
+    their sample data is), the gold data of each task, and the rejected submissions."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    gold: dict[str, str] = field(default_factory=dict)  # task -> gold data script
+    rejected: dict[str, list[str]] = field(default_factory=dict)
+    validated: int = 0  # submission contents validated by this build
+    from_cache: int = 0  # submissions whose outcome came from the cache of earlier builds
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary file: what the site shows (not how this build got it)."""
+        return {
+            "format": SUMMARY_FORMAT,
+            "entries": self.entries,
+            "gold": self.gold,
+            "rejected": self.rejected,
+        }
+
+
+def summarize(
+    submissions: list[Path],
+    out: Path,
+    reference: Reference,
+    *,
+    rejudge: bool = True,
+    jobs: int = 1,
+    fresh: bool = False,
+    progress: bool = True,
+) -> Summary:
+    """Validate the submissions (new ones on `jobs` processes; `fresh` ignores the cache) and
+    write `out/data/summary.json` and the sample data. With `jobs` > 1 a script that calls this
+    needs the usual `if __name__ == "__main__":` guard (workers import the main module)."""
+    out = site_folder(Path(out))
+    entries, rejected, validated, from_cache = _validated(
+        submissions, out, reference, rejudge=rejudge, jobs=jobs, fresh=fresh, progress=progress
+    )
+    _unique_ids(entries)
+    tasks = sorted({t for e in entries for t in e.results["tasks"]})
+    summary = Summary(
+        entries=[_summary_entry(e, entries, reference) for e in entries],
+        gold={task: write_gold_data(out, reference.task(task)) for task in tasks},
+        rejected=rejected,
+        validated=validated,
+        from_cache=from_cache,
+    )
+    write_json(out / SUMMARY, summary.to_dict())
+    (out / "data" / "index.js").write_text(
+        script("RB_INDEX", [_index_row(e, summary.gold) for e in summary.entries]),
+        encoding="utf-8",
+    )
+    return summary
+
+
+def site_folder(out: Path) -> Path:
+    """`out`, made ready for a site. A build removes pages and data it did not write from its own
+    folders (`boards/`, `models/`, `data/`), so it refuses a folder that holds other things."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder; name a new or empty folder for the site")
+    if out.is_dir() and any(out.iterdir()) and not (out / ".cache").is_dir():
+        raise UsageError(
+            f"{out}: not empty and not a refusal-bench site (no .cache/ inside); name a new or "
+            "empty folder, or the folder of an earlier build"
+        )
+    (out / ".cache").mkdir(parents=True, exist_ok=True)
+    return out
+
+
+# --- validation, cached by content -------------------------------------------------------------
+
+
+def _validated(submissions, out, reference, *, rejudge, jobs, fresh, progress):
+    """The accepted entries (in submission order) and rejections, with how many submissions were
+    validated now and how many came from the cache."""
+    memo = DigestMemo(out / ".cache" / "digests.json")
+    cache = ValidationCache(out / ".cache" / "validated", reference)
+    found: dict[Path, Entry] = {}
+    rejected: dict[str, list[str]] = {}
+    new: dict[str, list[Path]] = {}  # digest -> submissions with that content
+    from_cache = 0
+    for path in tqdm(submissions, desc="checking submissions", disable=not progress):
+        try:
+            digest = submission_digest(path, memo.file_digest)
+        except SubmissionError as exc:
+            rejected[path.name] = [str(exc)]
+            continue
+        known = None if fresh else cache.get(digest, rejudge=rejudge)
+        if known is not None and known.entry is None:
+            rejected[path.name] = known.problems
+        elif known is not None and (out / "data" / data_folder(digest)).is_dir():
+            found[path] = replace(known.entry, id=submission_id(path))
+        else:
+            new.setdefault(digest, []).append(path)
+            continue
+        from_cache += 1
+    memo.save()
+    work = [(paths[0], digest) for digest, paths in new.items()]
+    outcomes = _in_processes(_validate_new, work, (reference, rejudge, out), jobs=jobs)
+    for (digest, paths), outcome in zip(
+        new.items(),
+        tqdm(outcomes, total=len(work), desc="validating", disable=not progress),
+        strict=True,
+    ):
+        cache.put(digest, outcome, rejudged=rejudge)
+        for path in paths:
+            if outcome.entry is None:
+                rejected[path.name] = outcome.problems
+            else:
+                found[path] = replace(outcome.entry, id=submission_id(path))
+    entries = [found[path] for path in submissions if path in found]
+    return entries, rejected, len(work), from_cache
+
+
+def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, out: Path):
+    """The outcome of validating a submission not in the cache; writes its sample data.
+    An error that validation does not foresee rejects this submission, not the whole build."""
+    try:
+        with open_submission(path, digest=digest) as submission:
+            validation = validate(submission, reference, rejudge=rejudge)
+    except SubmissionError as exc:
+        return Outcome(None, [str(exc)], {})
+    except Exception as exc:  # a bug: reported as this submission's problem, the build goes on
+        problem = (
+            f"could not be validated ({type(exc).__name__}: {exc}); this is a bug in "
+            "refusal-bench: please report it with the submission"
+        )
+        return Outcome(None, [problem], None)  # not cached: a fixed version validates it
+    if not validation.ok:
+        return Outcome(None, validation.problems, validation.official)
+    run = validation.run
+    write_sample_data(out, digest, validation.records)
+    results = validation.results
+    entry = Entry(
+        id=submission.id,
+        digest=digest,
+        model=run["model"]["name"],
+        judge=run["judge"]["name"],
+        run=run,
+        results=results.to_dict(),
+        paired_judgments={
+            task: [to_dict(j) for j in records.judgments.values()]
+            for task, records in validation.records.items()
+            if family_named(results.tasks[task].family).paired_metrics
+        },
+    )
+    return Outcome(_as_json(entry), [], validation.official)
+
+
+def _in_processes(function, items: list[tuple], shared: tuple, *, jobs: int) -> Iterator:
+    """function(*item, *shared) for each item, in order; on `jobs` worker processes when there
+    is more than one item. `shared` (the official reference, large) goes to each worker once;
+    forkserver workers never inherit the parent's threads (torch's, when SBERT was loaded)."""
+    if jobs <= 1 or len(items) < 2:
+        return (function(*item, *shared) for item in items)
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(items)),
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_receive_shared,
+        initargs=shared,
+    )
+    calls = [pool.submit(_with_shared, function, item) for item in items]
+    pool.shutdown(wait=False)
+    return (call.result() for call in calls)
+
+
+_shared: tuple = ()  # in a worker process: the arguments every call shares
+
+
+def _receive_shared(*shared) -> None:
+    global _shared
+    _shared = shared
+
+
+def _with_shared(function, item: tuple):
+    return function(*item, *_shared)
+
+
+def _as_json(entry: Entry) -> Entry:
+    """The entry as the cache will give it back (tuples become lists), so that a first build and
+    a rebuild render the same pages."""
+    return Entry(**json.loads(json.dumps(asdict(entry), allow_nan=False)))
+
+
+# --- what the summary holds of each entry ------------------------------------------------------
+
+
+def _summary_entry(entry: Entry, entries: list[Entry], reference: Reference) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "digest": entry.digest,
+        "model": entry.model,
+        "judge": entry.judge,
+        "run": entry.run,
+        "results": entry.results,
+        "rows": {task: rows_path(entry.digest, task) for task in sorted(entry.results["tasks"])},
+        "paired": _paired(entry, entries, reference),
+    }
+
+
+def _paired(entry: Entry, entries: list[Entry], reference: Reference) -> dict[str, Any]:
+    """Per task, the paired scores of a submission against the base run its run.json names
+    (same judge, tasks whose family has paired metrics)."""
+    base = next((e for e in entries if e.id == (entry.run.get("base_run") or "")), None)
+    if base is None or base.judge != entry.judge:
+        return {}
+    out = {}
+    for task, judgments in entry.paired_judgments.items():
+        if task not in base.paired_judgments:
+            continue
+        family = family_named(entry.results["tasks"][task]["family"])
+        result = paired_summary(
+            reference.task(task).samples,
+            [from_dict(Judgment, j) for j in base.paired_judgments[task]],
+            [from_dict(Judgment, j) for j in judgments],
+            family=family,
+            n_resamples=0,
+        )
+        out[task] = {"base": base.id, **result.to_dict()}
+    return out
+
+
+def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
+    """What the sample browser's index says of a submission."""
+    return {
+        "id": entry["id"],
+        "model": entry["model"],
+        "judge": entry["judge"],
+        "tasks": {task: {"gold": gold[task], "rows": path} for task, path in entry["rows"].items()},
+    }
+
+
+def _unique_ids(entries: list[Entry]) -> None:
+    seen: dict[str, int] = {}
+    for entry in entries:
+        if entry.id in seen:
+            seen[entry.id] += 1
+            entry.id = f"{entry.id}-{seen[entry.id]}"
+        else:
+            seen[entry.id] = 0
