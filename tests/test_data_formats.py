@@ -18,8 +18,6 @@ from data_fixtures import (
 )
 
 from benchmark.data import data_status
-from benchmark.registry import load_registry
-from benchmark.task_loading import load_task
 from benchmark.data.grounding_formats import (
     load_activitynet_captions,
     load_charades_sta,
@@ -31,6 +29,8 @@ from benchmark.data.ravtg import load_ravtg
 from benchmark.data.report import LoadReport
 from benchmark.data.uvqa import load_uvqa, load_uvqa_answerable
 from benchmark.errors import MissingDataError, RecordError
+from benchmark.registry import load_registry
+from benchmark.task_loading import load_task
 
 
 def write(tmp_path, name, data):

@@ -142,9 +142,7 @@ def test_the_last_judgment_of_a_sample_counts():
     sample = vtg_sample(0, "irrelevant")
     judgments = [judged(sample, "relevant", span=(1, 2)), judged(sample, "irrelevant")]
     assert (
-        summarize([sample], judgments, judge="rules", n_resamples=0).metrics[
-            "refusal_recall"
-        ]
+        summarize([sample], judgments, judge="rules", n_resamples=0).metrics["refusal_recall"]
         == 1.0
     )
 
