@@ -12,12 +12,14 @@ from typing import Any
 
 from benchmark.errors import UsageError
 
+DEFAULT_MAX_NEW_TOKENS = 512
+
 
 @dataclass(frozen=True, slots=True)
 class Generation:
     """Generation settings of a task."""
 
-    max_new_tokens: int = 512
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
     until: tuple[str, ...] = ()  # stop strings: the output ends before the first one found
     temperature: float = 0.0  # 0: greedy decoding
 
@@ -36,7 +38,7 @@ class Generation:
         until = kwargs.get("until") or ()
         until = (until,) if isinstance(until, str) else tuple(until)
         try:
-            max_new_tokens = int(kwargs.get("max_gen_toks", cls.max_new_tokens))
+            max_new_tokens = int(kwargs.get("max_gen_toks", DEFAULT_MAX_NEW_TOKENS))
             temperature = float(kwargs.get("temperature", 1.0 if kwargs.get("do_sample") else 0.0))
         except (TypeError, ValueError) as exc:
             raise UsageError(f"{where}: {exc}") from None

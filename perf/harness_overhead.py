@@ -41,7 +41,7 @@ def main() -> None:
     manager = TaskManager(include_path=str(tasks_dir()), include_defaults=False)
 
     def ours() -> tuple[float, float]:
-        judge = load_judge("rules", sbert="none")
+        judge = load_judge("rules[sbert=none]")
         judged = [0.0]
         inner = judge.judge
 

@@ -13,8 +13,10 @@ import json
 import time
 from pathlib import Path
 
-from benchmark.data import load_source, pick_recipe
+from benchmark.data import pick_recipe
 from benchmark.data.sources import locate
+from benchmark.registry import load_registry
+from benchmark.task_loading import load_task
 
 
 def main() -> None:
@@ -26,13 +28,14 @@ def main() -> None:
 
     print(f"{'source':<20}{'MB':>6}{'samples':>9}{'json.load s':>13}{'load s':>9}{'ratio':>7}")
     for source in ("hi_tvgbench", "hi_charades", "ss_charades", "ss_qvhighlights", "uvqa_object"):
-        path = locate(pick_recipe(source, args.data_root).files[0], args.data_root)
+        recipe = pick_recipe(load_registry().tasks[source].data, args.data_root)
+        path = locate(recipe.files[0], args.data_root)
         bare = min(_timed(lambda p=path: json.loads(p.read_text())) for _ in range(args.repeat))
         ours = min(
-            _timed(lambda s=source: load_source(s, data_root_dir=args.data_root))
+            _timed(lambda s=source: load_task(s, data_root=args.data_root))
             for _ in range(args.repeat)
         )
-        n = len(load_source(source, data_root_dir=args.data_root).samples)
+        n = len(load_task(source, data_root=args.data_root).samples)
         size = path.stat().st_size / 1e6
         print(f"{source:<20}{size:>6.2f}{n:>9}{bare:>13.3f}{ours:>9.3f}{ours / bare:>7.1f}")
 

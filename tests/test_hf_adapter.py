@@ -99,3 +99,35 @@ def test_bad_arguments_are_clear(checkpoint):
         load_model("hf", {})
     with pytest.raises(UsageError, match="dtype must be one of"):
         load_model("hf", {"pretrained": str(checkpoint), "dtype": "float8"})
+
+
+def test_the_task_generation_settings_bound_what_the_model_generates(checkpoint, monkeypatch):
+    """The task's max_new_tokens and stop strings reach generation unless the model args say."""
+    from dataclasses import replace
+
+    from benchmark.generation import Generation
+
+    def generated_lengths(model):
+        lengths = []
+        real = model.model.generate
+
+        def recording(**inputs):
+            out = real(**inputs)
+            lengths.append(out.shape[1] - inputs["input_ids"].shape[1])
+            return out
+
+        monkeypatch.setattr(model.model, "generate", recording)
+        return lengths
+
+    task_default = load_model("hf", {"pretrained": str(checkpoint), "frames": "4"})
+    lengths = generated_lengths(task_default)
+    asks = [replace(request(frames_of(1)), generation=Generation(max_new_tokens=n)) for n in (3, 9)]
+    short, long = (task_default.generate([r])[0] for r in asks)
+    assert lengths == [3, 9] and long.startswith(short) and len(long) > len(short)
+    stop = long[len(long) // 2 :]
+    cut = task_default.generate([replace(asks[1], generation=Generation(9, until=(stop,)))])[0]
+    assert cut == long[: long.index(stop)]
+    fixed = load_model("hf", {"pretrained": str(checkpoint), "frames": "4", "max_new_tokens": "5"})
+    lengths = generated_lengths(fixed)
+    fixed.generate([asks[1]])
+    assert lengths == [5]  # the model argument wins over the task's 9

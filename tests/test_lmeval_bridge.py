@@ -81,3 +81,24 @@ def test_refusal_bench_lm_eval_runs_lm_evals_cli(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert "synth_hivtg" in out and "f1_irrel" in out
+
+
+def test_lm_eval_requests_carry_the_task_prompt_version_and_generation_kwargs():
+    """What lm-eval builds from the YAML (and --gen_kwargs) is what the model is asked for."""
+    import benchmark.lmeval as bridge
+    from benchmark.lmeval_tasks import doc_to_text, doc_to_visual, to_doc
+    from benchmark.task_loading import load_task
+
+    task = TaskManager(include_path=str(tasks_dir()), include_defaults=False).load_task_or_group(
+        ["synth_qa"]
+    )["synth_qa"]
+    doc = to_doc(load_task("synth_qa").samples[0])
+    gen_kwargs = dict(task.config.generation_kwargs) | {"until": ["\n\n"]}
+
+    class Instance:
+        args = (doc_to_text(doc), gen_kwargs, {"visual": doc_to_visual(doc)})
+
+    Instance.doc = doc
+    request = bridge.RefusalBenchLM._request(Instance, bridge.load_registry())
+    assert request.generation.max_new_tokens == 256 and request.generation.until == ("\n\n",)
+    assert request.prompt.version == "qa_v1" and request.family.name == "qa"

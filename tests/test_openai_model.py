@@ -77,3 +77,30 @@ def test_the_model_name_is_required(monkeypatch):
 
     with pytest.raises(UsageError, match="name the served model"):
         load_model("openai", {})
+
+
+def test_each_task_asks_the_endpoint_for_its_own_generation_settings(tmp_path, monkeypatch):
+    """max_tokens and temperature come from the task's YAML unless the model arguments say."""
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+
+    def settings(body):
+        return json.dumps({k: body.get(k) for k in ("max_tokens", "temperature", "stop")})
+
+    with FakeOpenAI(reply=settings) as server:
+        for args, out, expected in (
+            ({}, "task", {"synth_qa": 256, "synth_hivtg": 512}),
+            ({"max_tokens": "40"}, "fixed", {"synth_qa": 40, "synth_hivtg": 40}),
+        ):
+            model = load_model(
+                "openai", {"model": "m", "frames": "2", "base_url": server.base_url, **args}
+            )
+            run(
+                RunConfig(model="openai", model_args={"model": "m"}, tasks="synth_qa,synth_hivtg",
+                          limit=2, output=tmp_path / out, sbert="none", progress=False, bootstrap=0),
+                model=model,
+            )  # fmt: skip
+            for task, max_tokens in expected.items():
+                responses, _ = read_run_file(tmp_path / out / "samples" / f"{task}.jsonl")
+                sent = [json.loads(r.text) for r in responses]
+                assert all(s == {"max_tokens": max_tokens, "temperature": 0.0, "stop": None}
+                           for s in sent), (task, sent)  # fmt: skip

@@ -113,7 +113,7 @@ def test_model_arguments_are_checked():
     assert load_model("random", parse_model_args("p_refuse=0.25,seed=3")).p_refuse == 0.25
     with pytest.raises(UsageError, match="takes no argument 'temperature'"):
         load_model("random", {"temperature": "1"})
-    with pytest.raises(UsageError, match="is not a float"):
+    with pytest.raises(UsageError, match="argument p_refuse='lots' must be float"):
         load_model("random", {"p_refuse": "lots"})
     with pytest.raises(UsageError, match=r"p_refuse must be in \[0, 1\]"):
         load_model("random", {"p_refuse": "2"})

@@ -218,3 +218,40 @@ def test_the_site_folder_must_be_new_empty_or_an_earlier_site(submissions, tmp_p
     empty.mkdir()
     assert build(submissions, empty).validated == 3
     assert build(submissions, empty).validated == 0  # its own earlier build
+
+
+def test_rendering_reads_only_the_summary_and_computes_no_metric(
+    submissions, tmp_path, monkeypatch
+):
+    """The build's second stage: from SITE/data/summary.json alone, the same pages, with the
+    paired UVQA view of a submission that names its base run."""
+    from benchmark.compare import compare_runs
+    from benchmark.metrics import summary as metric_summary
+    from leaderboard import render, summarize
+
+    info = read_json(submissions / "always-answer" / "run.json")
+    info["base_run"] = "random"
+    write_json(submissions / "always-answer" / "run.json", info)
+    out = tmp_path / "site"
+    build(submissions, out)
+    before = site_files(out)
+    summary = read_json(out / "data" / "summary.json")
+    entry = next(e for e in summary["entries"] if e["id"] == "always-answer")
+    paired = entry["paired"]["synth_qa"]
+    expected = compare_runs(submissions / "always-answer", submissions / "random", n_resamples=0)
+    assert paired["base"] == "random"
+    assert paired["metrics"] == expected["tasks"]["synth_qa"]["paired"]["metrics"]
+    assert paired["metrics"]["s_permis"] == 0.0  # "yes" never answers what random refused
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a metric was computed while rendering")
+
+    for module, name in ((metric_summary, "summarize_task"), (metric_summary, "paired_summary"),
+                         (metric_summary, "cluster_bootstrap"), (summarize, "paired_summary"),
+                         (summarize, "validate")):  # fmt: skip
+        monkeypatch.setattr(module, name, forbidden)
+    shutil.rmtree(submissions)
+    for page in out.glob("*.html"):
+        page.unlink()
+    assert render.render(out) == ["always-answer", "always-refuse", "random"]
+    assert site_files(out) == before

@@ -73,7 +73,7 @@ def load_model(name: str, args: dict[str, str] | None = None) -> Model:
             converted[key] = coerce(value, hint)
         except CoercionError:
             raise UsageError(
-                f"model {name!r}: argument {key}={value!r} is not a {type_name(hint)}"
+                f"model {name!r}: argument {key}={value!r} must be {type_name(hint)}"
             ) from None
     try:
         return cls(**converted)

@@ -35,7 +35,7 @@ from benchmark.scorers.base import Judge
 from benchmark.scorers.sbert import SbertScorer
 from benchmark.scorers.spec import JudgeSpec
 
-PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + qa_v1
+PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + answer_type_v1
 DEFAULT_CONCURRENCY = 8
 
 
@@ -161,7 +161,7 @@ class OpenAIJudge(Judge):
         arguments = {"question": sample.question, "response": text, "reference": reference}
         arguments["altered"] = None if sample.gold_relevant else sample.altered
         verdict = self._ask(
-            "qa", {"verdicts": verdicts}, arguments, lambda data: _verdict(data, verdicts)
+            "answer_type", {"verdicts": verdicts}, arguments, lambda d: _verdict(d, verdicts)
         )
         return {"verdict": verdict}
 
