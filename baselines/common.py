@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from benchmark.coerce import CoercionError, coerce
 from benchmark.errors import UsageError
 from benchmark.records import VideoRef
 from benchmark.task_loading import load_task
@@ -58,20 +59,10 @@ def load_config(cls, path: str | Path | None, overrides: list[str] | None = None
 
 def _typed(name: str, value: Any, hint: Any) -> Any:
     """A setting's value as its field's type (YAML reads `1e-6` as text, `3` as an int)."""
-    allowed = typing.get_args(hint) or (hint,)
-    if value is None and type(None) in allowed:
-        return None
-    if float in allowed and isinstance(value, int | str) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    elif any(isinstance(value, t) and not (t is int and isinstance(value, bool)) for t in allowed):
-        return value
-    elif str in allowed:
-        return str(value)
-    kinds = " or ".join(getattr(t, "__name__", str(t)) for t in allowed)
-    raise UsageError(f"setting {name!r} must be {kinds}, got {value!r}")
+    try:
+        return coerce(value, hint)
+    except CoercionError as exc:
+        raise UsageError(f"setting {name!r} {exc}") from None
 
 
 @dataclasses.dataclass

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
+from benchmark import record_fields as rf
 from benchmark.errors import RecordError
 
 __all__ = [
@@ -101,95 +101,6 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 
-# --- field parsers -----------------------------------------------------------------------------
-# Each takes the raw JSON value and returns the typed value or raises ValueError("what is wrong").
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {_show(value)}")
-    return value
-
-
-def _nonempty_string(value: Any) -> str:
-    if not _string(value).strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def parse_optional(value: Any) -> Any:
-        return None if value is None else parse(value)
-
-    return parse_optional
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {_show(value)}")
-    return float(value)
-
-
-def _seconds(value: Any) -> float:
-    number = _number(value)
-    if number < 0:
-        raise ValueError(f"expected seconds >= 0, got {_show(value)}")
-    return number
-
-
-def _span(value: Any) -> tuple[float, float]:
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        raise ValueError(f"expected [start, end] in seconds, got {_show(value)}")
-    start, end = _seconds(value[0]), _seconds(value[1])
-    if start > end:
-        raise ValueError(f"start {start} is after end {end}")
-    return (start, end)
-
-
-def _spans(value: Any) -> tuple[tuple[float, float], ...]:
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"expected a list of [start, end] spans, got {_show(value)}")
-    return tuple(_span(v) for v in value)
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse_choice(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"expected one of {', '.join(choices)}; got {_show(value)}")
-        return value
-
-    return parse_choice
-
-
-def _string_list(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"expected a list of strings, got {_show(value)}")
-    return tuple(value)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError(f"expected an object, got {_show(value)}")
-    return value
-
-
-def _consistency(value: Any) -> float:
-    number = _number(value)
-    if not 0 <= number <= 5:
-        raise ValueError(f"expected a score in [0, 5], got {_show(value)}")
-    return number
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _spec(parse: Callable[[Any], Any], default: Any = dataclasses.MISSING, **kw: Any) -> Any:
-    """A dataclass field that knows how to parse its JSON value."""
-    return field(default=default, metadata={"parse": parse}, **kw)
-
-
 # --- records -----------------------------------------------------------------------------------
 
 
@@ -201,9 +112,9 @@ class VideoRef:
     request arguments for its cache).
     """
 
-    path: str = _spec(_nonempty_string)
-    start: float | None = _spec(_optional(_seconds), None)
-    end: float | None = _spec(_optional(_seconds), None)
+    path: str = rf.spec(rf.nonempty_string)
+    start: float | None = rf.spec(rf.optional(rf.seconds), None)
+    end: float | None = rf.spec(rf.optional(rf.seconds), None)
 
     @property
     def stem(self) -> str:
@@ -214,28 +125,28 @@ class VideoRef:
 
 def _video(value: Any) -> VideoRef:
     if isinstance(value, str):
-        return VideoRef(_nonempty_string(value))
-    return _from_mapping(VideoRef, _mapping(value))
+        return VideoRef(rf.nonempty_string(value))
+    return _from_mapping(VideoRef, rf.mapping(value))
 
 
 @dataclass(slots=True)
 class Sample:
     """One evaluation item: a question (QA) or a query (grounding) about one video, with gold."""
 
-    id: str = _spec(_nonempty_string)
-    task: str = _spec(_nonempty_string)
-    video: VideoRef = _spec(_video)
-    question: str = _spec(_string)
-    kind: Kind = _spec(_one_of(KINDS))
-    answer: str | None = _spec(_optional(_string), None)
-    span: tuple[float, float] | None = _spec(_optional(_span), None)
-    windows: tuple[tuple[float, float], ...] = _spec(_spans, ())
-    duration: float | None = _spec(_optional(_seconds), None)
-    refusal: str | None = _spec(_optional(_string), None)
-    categories: tuple[str, ...] = _spec(_string_list, ())
-    difficulty: str | None = _spec(_optional(_one_of(DIFFICULTIES)), None)
-    altered: str | None = _spec(_optional(_string), None)
-    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+    id: str = rf.spec(rf.nonempty_string)
+    task: str = rf.spec(rf.nonempty_string)
+    video: VideoRef = rf.spec(_video)
+    question: str = rf.spec(rf.string)
+    kind: Kind = rf.spec(rf.one_of(KINDS))
+    answer: str | None = rf.spec(rf.optional(rf.string), None)
+    span: tuple[float, float] | None = rf.spec(rf.optional(rf.span), None)
+    windows: tuple[tuple[float, float], ...] = rf.spec(rf.spans, ())
+    duration: float | None = rf.spec(rf.optional(rf.seconds), None)
+    refusal: str | None = rf.spec(rf.optional(rf.string), None)
+    categories: tuple[str, ...] = rf.spec(rf.string_list, ())
+    difficulty: str | None = rf.spec(rf.optional(rf.one_of(DIFFICULTIES)), None)
+    altered: str | None = rf.spec(rf.optional(rf.string), None)
+    meta: dict[str, Any] = rf.spec(rf.mapping, default_factory=dict)
 
     @property
     def gold_spans(self) -> tuple[tuple[float, float], ...]:
@@ -258,12 +169,12 @@ class Sample:
 class Response:
     """What a model generated for one sample (or why it could not)."""
 
-    sample_id: str = _spec(_nonempty_string)
-    model: str = _spec(_string)
-    text: str = _spec(_string, "")
-    error: str | None = _spec(_optional(_string), None)
-    latency_s: float | None = _spec(_optional(_seconds), None)
-    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+    sample_id: str = rf.spec(rf.nonempty_string)
+    model: str = rf.spec(rf.string)
+    text: str = rf.spec(rf.string, "")
+    error: str | None = rf.spec(rf.optional(rf.string), None)
+    latency_s: float | None = rf.spec(rf.optional(rf.seconds), None)
+    meta: dict[str, Any] = rf.spec(rf.mapping, default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -278,17 +189,17 @@ class Judgment:
     and counted as a failure, never scored 0.
     """
 
-    sample_id: str = _spec(_nonempty_string)
-    judge: str = _spec(_nonempty_string)
-    status: Status = _spec(_one_of(STATUSES), "ok")
-    verdict: Verdict | None = _spec(_optional(_one_of(VERDICTS)), None)
-    span: tuple[float, float] | None = _spec(_optional(_span), None)
-    categories: tuple[str, ...] = _spec(_string_list, ())
-    consistency: float | None = _spec(_optional(_consistency), None)
-    sbert: float | None = _spec(_optional(_number), None)
-    prompt_version: str | None = _spec(_optional(_string), None)
-    error: str | None = _spec(_optional(_string), None)
-    meta: dict[str, Any] = _spec(_mapping, default_factory=dict)
+    sample_id: str = rf.spec(rf.nonempty_string)
+    judge: str = rf.spec(rf.nonempty_string)
+    status: Status = rf.spec(rf.one_of(STATUSES), "ok")
+    verdict: Verdict | None = rf.spec(rf.optional(rf.one_of(VERDICTS)), None)
+    span: tuple[float, float] | None = rf.spec(rf.optional(rf.span), None)
+    categories: tuple[str, ...] = rf.spec(rf.string_list, ())
+    consistency: float | None = rf.spec(rf.optional(rf.consistency), None)
+    sbert: float | None = rf.spec(rf.optional(rf.number), None)
+    prompt_version: str | None = rf.spec(rf.optional(rf.string), None)
+    error: str | None = rf.spec(rf.optional(rf.string), None)
+    meta: dict[str, Any] = rf.spec(rf.mapping, default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -324,7 +235,7 @@ def to_dict(record: Sample | Response | Judgment | VideoRef) -> dict[str, Any]:
 def from_dict(cls: type[R], data: Any, *, where: str = "") -> R:
     """Build and validate a record from parsed JSON; `where` prefixes error messages."""
     try:
-        return _from_mapping(cls, _mapping(data))
+        return _from_mapping(cls, rf.mapping(data))
     except ValueError as exc:
         sample = (data.get("id") or data.get("sample_id")) if isinstance(data, dict) else None
         about = f"sample {sample!r}: " if isinstance(sample, str) else ""
@@ -429,7 +340,7 @@ def read_run_file(
             judgments.append(from_dict(Judgment, obj, where=f"{path}:{n}"))
         else:
             raise RecordError(
-                f'{path}:{n}: field \'type\' must be "response" or "judgment", got {_show(kind)}'
+                f'{path}:{n}: field \'type\' must be "response" or "judgment", got {rf.show(kind)}'
             )
     return responses, judgments
 

@@ -19,8 +19,19 @@ from benchmark.errors import RecordError
 RunStatus = Literal["running", "complete"]
 
 
+class _Record:
+    """`to_dict` / `from_dict` of a dataclass whose fields are all JSON values."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = ""):
+        return _build(cls, data, where or cls.__name__)
+
+
 @dataclass
-class TaskResult:
+class TaskResult(_Record):
     """One task's entry of results.json."""
 
     n: int  # scored items (ok judgments)
@@ -35,28 +46,14 @@ class TaskResult:
     version: str = ""  # the task's version
     family: str = ""  # the task's family
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, where: str = "results.json") -> TaskResult:
-        return _build(cls, data, where)
-
 
 @dataclass
-class PairedResult:
+class PairedResult(_Record):
     """Paired metrics of an aligned run against its base run (UVQA S_ex-ref, S_permis, S_disc)."""
 
     n: int  # samples judged ok in both runs
     metrics: dict[str, float | None]
     ci: dict[str, list[float | None]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, where: str = "") -> PairedResult:
-        return _build(cls, data, where)
 
 
 @dataclass
@@ -89,7 +86,7 @@ class Results:
 
 
 @dataclass
-class TaskProvenance:
+class TaskProvenance(_Record):
     """What run.json records of each task: which version, data and prompt it was run on."""
 
     version: str
@@ -116,10 +113,6 @@ class TaskProvenance:
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, where: str = "run.json") -> TaskProvenance:
-        return _build(cls, data, where)
 
 
 @dataclass

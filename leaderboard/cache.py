@@ -136,12 +136,16 @@ def _official(reference, task: str) -> list[str] | None:
 def code_digest() -> str:
     """sha256 of refusal-bench's source, task definitions and schema: any change to them may
     change a validation outcome (templates only change pages, which every build renders)."""
+    from benchmark import tasks_dir
+
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
-    for package in ("benchmark", "leaderboard"):
-        files = [p for p in (root / package).rglob("*") if p.suffix in (".py", ".yaml", ".json")]
+    folders = [root / "benchmark", root / "leaderboard", tasks_dir()]
+    for folder in dict.fromkeys(folders):
+        files = [p for p in folder.rglob("*") if p.suffix in (".py", ".yaml", ".json", ".jinja")]
+        files += [p for p in folder.rglob("*_yaml")]
         for path in sorted(files):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.relative_to(folder.parent).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

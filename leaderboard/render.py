@@ -67,6 +67,12 @@ def render(out: Path) -> list[str]:
             model_template.render(entry=entry, families=FAMILIES, root="../"),
         )
     pages.write("samples.html", env.get_template("samples.html").render(root=""))
+    pages.write(
+        "glossary.html",
+        env.get_template("glossary.html").render(
+            families=list(FAMILIES.values()), metrics=list(METRICS), root=""
+        ),
+    )
     pages.keep(
         SUMMARY,
         "data/index.js",
@@ -198,7 +204,15 @@ def _environment() -> jinja2.Environment:
     env.filters["safe_json"] = safe_json
     env.filters["sort_rows"] = sort_rows
     env.filters["metric_name"] = metric_name
+    env.filters["metric_title"] = metric_title
     return env
+
+
+def metric_title(key: str, family: str) -> str:
+    """A column's tooltip: the metric's name, definition and direction, from the table."""
+    metric = METRICS.get(family, key)
+    better = "higher" if metric.higher_is_better else "lower"
+    return f"{metric.name}: {metric.definition} ({better} is better)"
 
 
 def metric_name(key: str, family: str) -> str:

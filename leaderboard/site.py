@@ -29,28 +29,12 @@ class BuildReport:
     from_cache: int = 0  # submissions whose outcome came from the cache of earlier builds
 
 
-def build_site(
-    submissions: list[Path],
-    out: Path,
-    reference: Reference,
-    *,
-    rejudge: bool = True,
-    jobs: int = 1,
-    fresh: bool = False,
-    progress: bool = True,
-) -> BuildReport:
-    """Validate the submissions and write the site (see `leaderboard.summarize.summarize` for
-    the options; with `jobs` > 1 a calling script needs the `if __name__ == "__main__":` guard)."""
+def build_site(submissions: list[Path], out: Path, reference: Reference, **options) -> BuildReport:
+    """Validate the submissions and write the site. `options` are those of
+    `leaderboard.summarize.summarize` (`rejudge`, `jobs`, `fresh`, `progress`); with `jobs` > 1
+    a calling script needs the `if __name__ == "__main__":` guard."""
     out = Path(out)
-    summary = summarize(
-        submissions,
-        out,
-        reference,
-        rejudge=rejudge,
-        jobs=jobs,
-        fresh=fresh,
-        progress=progress,
-    )
+    summary = summarize(submissions, out, reference, **options)
     accepted = render(out)
     return BuildReport(
         index=out / "index.html",

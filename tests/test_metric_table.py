@@ -134,3 +134,19 @@ def _task_utils():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_site_glossary_and_column_tooltips_come_from_the_table():
+    from leaderboard.render import _environment, metric_title
+
+    page = (
+        _environment()
+        .get_template("glossary.html")
+        .render(families=list(FAMILIES.values()), metrics=list(METRICS), root="")
+    )
+    for metric in METRICS:
+        assert f"<code>{metric.key}</code>" in page.replace("&amp;", "&")
+    over = METRICS.get(QA.name, "over_refusal")
+    assert (
+        metric_title("over_refusal", QA.name) == f"{over.name}: {over.definition} (lower is better)"
+    )
