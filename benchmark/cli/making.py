@@ -1,0 +1,179 @@
+"""Commands that make data and models: data (synthetic split, UVQA / HI-VTG builders), train."""
+
+from __future__ import annotations
+
+import argparse
+
+from benchmark.cli import (
+    EXIT_OK,
+    Handler,
+    command,
+)
+from benchmark.errors import UsageError
+
+
+@command("data", "make data: the synthetic split (and, later, UVQA-/HI-VTG-style splits)")
+def _data(parser: argparse.ArgumentParser) -> Handler:
+    sub = parser.add_subparsers(dest="data_command", metavar="WHAT", required=True)
+    synth = sub.add_parser(
+        "synth",
+        help="render the synthetic split (videos, exact scene graphs, annotations)",
+        description="Render the synthetic split: videos, exact scene graphs and the annotations "
+        "of synth_qa, synth_uvqa, synth_hivtg and synth_ss (test and train).",
+    )
+    synth.add_argument(
+        "--out", metavar="DIR", help="where to write it (default: the cache the tasks use)"
+    )
+    synth.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    synth.add_argument("--videos", type=int, metavar="N", help="videos per split (default: 48)")
+    synth.add_argument("--preview", metavar="VIDEO_ID", help="write a contact sheet of this video")
+    synth.add_argument("--preview-out", metavar="PNG", help="where to write the contact sheet")
+
+    for what, title in (
+        ("build-uvqa", "UVQA-style unanswerable questions"),
+        ("build-hivtg", "HI-VTG-style hard-irrelevant queries"),
+    ):
+        build = sub.add_parser(
+            what, help=f"build {title} (rules mode on the synthetic split, or an LLM)"
+        )
+        build.add_argument(
+            "--out", required=True, metavar="DIR", help="folder to write the split into"
+        )
+        build.add_argument(
+            "--llm",
+            metavar="MODEL",
+            help="LLM on the OpenAI-compatible endpoint (default: rules mode)",
+        )
+        build.add_argument(
+            "--synth",
+            metavar="DIR",
+            nargs="?",
+            const="",
+            help="synthetic split folder (rules mode)",
+        )
+        build.add_argument(
+            "--split", default="test", choices=("test", "train"), help="synthetic split to use"
+        )
+        build.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+        if what == "build-uvqa":
+            build.add_argument(
+                "--scene-graphs", metavar="FILE", help="scene graphs + descriptions (llm mode)"
+            )
+        else:
+            build.add_argument(
+                "--source",
+                metavar="TASK",
+                help="grounding task whose relevant queries to edit (llm mode)",
+            )
+            build.add_argument("--data-root", metavar="DIR", help="annotation files of --source")
+            build.add_argument(
+                "--name", default="custom", help="output file hi_vtg_NAME.json (default: custom)"
+            )
+        build.set_defaults(build=what)
+
+    def handler(args: argparse.Namespace) -> int:
+        if getattr(args, "build", None):
+            return _build_split(args)
+        return _render_synth(args)
+
+    return handler
+
+
+def _build_split(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from benchmark import construct
+    from benchmark.openai_client import ChatClient, ResponseCache, default_cache_path
+    from benchmark.records import write_json
+    from benchmark.synth.split import ensure_split
+
+    out = Path(args.out)
+    if args.llm:
+        client = ChatClient(args.llm, cache=ResponseCache(default_cache_path()))
+        client.check()
+        if args.build == "build-uvqa":
+            if not args.scene_graphs:
+                raise UsageError(
+                    "--llm needs --scene-graphs FILE (see benchmark/construct/builders.py)"
+                )
+            built = construct.build_uvqa_llm(Path(args.scene_graphs), out, client, seed=args.seed)
+        else:
+            if not args.source:
+                raise UsageError(
+                    "--llm needs --source TASK, a grounding task whose queries to edit"
+                )
+            from benchmark.task_loading import load_task
+
+            samples = load_task(args.source, data_root=args.data_root).samples
+            built = construct.build_hivtg_llm(samples, out, client, name=args.name)
+    else:
+        split_dir = ensure_split(args.synth or None)
+        if args.build == "build-uvqa":
+            built = construct.build_uvqa_rules(split_dir, out, split=args.split, seed=args.seed)
+        else:
+            built = construct.build_hivtg_rules(
+                split_dir, out, name=args.name, split=args.split, seed=args.seed
+            )
+    write_json(out / "build_report.json", built.report.as_dict())
+    for line in built.report.lines():
+        print(line)
+    for path in built.files:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _render_synth(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from benchmark.synth.split import DEFAULT_VIDEOS, ensure_split
+
+    root = ensure_split(args.out, seed=args.seed, videos=args.videos or DEFAULT_VIDEOS)
+    manifest = json.loads((root / "manifest.json").read_text())
+    print(f"synthetic split in {root}")
+    for task, counts in manifest["samples"].items():
+        print(f"  {task:<12} " + ", ".join(f"{split} {n}" for split, n in counts.items()))
+    if args.preview:
+        from benchmark.synth.preview import contact_sheet
+        from benchmark.synth.world import SceneGraph
+
+        scene = root / "scenes" / f"{args.preview}.json"
+        if not scene.is_file():
+            raise UsageError(f"no video {args.preview!r} in {root} (see {root / 'scenes'})")
+        graph = SceneGraph.from_json(json.loads(scene.read_text()))
+        out = Path(args.preview_out or f"{args.preview}.png")
+        print(f"contact sheet: {contact_sheet(graph, out)}")
+    return EXIT_OK
+
+
+RECIPES = ("sft", "dpo", "ra_rft", "idk_it", "ca_dpo")
+
+
+@command("train", "run a baseline training recipe (TRL), then evaluate the checkpoint")
+def _train(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("recipe", choices=RECIPES, help="the recipe (see baselines/)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="recipe config YAML (see baselines/<recipe>/config.yaml)"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting"
+    )
+
+    def handler(args: argparse.Namespace) -> int:
+        import json
+
+        try:
+            import importlib
+
+            from baselines.common import load_config
+
+            recipe = importlib.import_module(f"baselines.{args.recipe}.train")
+        except ImportError as exc:
+            raise UsageError(
+                f"training needs the train extra: pip install 'refusal-bench[train]' ({exc})"
+            ) from None
+        summary = recipe.main(load_config(recipe.CONFIG, args.config, args.set))
+        print(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))
+        return EXIT_OK
+
+    return handler
