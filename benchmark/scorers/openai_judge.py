@@ -17,7 +17,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from benchmark.errors import UsageError
 from benchmark.families import GROUNDING, QA, family_of
 from benchmark.openai_client import (
     CacheMiss,
@@ -77,10 +76,15 @@ class OpenAIJudge(Judge):
 
     @property
     def rules(self):
-        """Per family, the judge steps of one item (run concurrently by `judge`)."""
+        """Per family: its items judged concurrently, each by the family's steps."""
+        return {name: self._judge_concurrently for name in self._steps}
+
+    @property
+    def _steps(self):
+        """Per family, the judge steps of one item: (sample, response text) -> judgment fields."""
         return {GROUNDING.name: self._grounding, QA.name: self._qa_fields}
 
-    def judge(self, items: list[tuple[Sample, Response]]) -> list[Judgment]:
+    def _judge_concurrently(self, items: list[tuple[Sample, Response]]) -> list[Judgment]:
         # items the cache answers whole are judged here; the rest go to the request threads
         judgments: list[Judgment | None] = [None] * len(items)
         misses = []
@@ -114,10 +118,7 @@ class OpenAIJudge(Judge):
     def _one(self, sample: Sample, response: Response, cached_only: bool = False) -> Judgment:
         self._cached_only.value = cached_only
         try:
-            steps = self.rules.get(family_of(sample).name)
-            if steps is None:
-                raise UsageError(f"judge {self.name!r} has no rules for {family_of(sample).name}")
-            fields = steps(sample, response.text)
+            fields = self._steps[family_of(sample).name](sample, response.text)
             return Judgment(
                 sample_id=sample.id, judge=self.name, prompt_version=self.prompt_version, **fields
             )
