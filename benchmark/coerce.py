@@ -69,11 +69,25 @@ def parameter_hints(factory: Callable[..., Any]) -> dict[str, Any]:
     return out
 
 
+def required_parameters(factory: Callable[..., Any]) -> list[str]:
+    """The keyword parameters of a class's constructor or of a function that have no default."""
+    target = factory.__init__ if inspect.isclass(factory) else factory
+    return [
+        p.name
+        for p in inspect.signature(target).parameters.values()
+        if p.name != "self"
+        and p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+
 _NO = object()
 
 
 def _as(value: Any, kind: Any) -> Any:
     """`value` as exactly `kind`, or `_NO`."""
+    if kind is Any:
+        return value
     if kind is type(None):
         return _NO
     if typing.get_origin(kind) is Literal:

@@ -116,6 +116,7 @@ def task_spec(config: dict[str, Any], path: Path) -> TaskSpec:
         )
     kwargs = dict(config.get("dataset_kwargs") or {})
     kwargs.pop("task", None)
+    data = kwargs.pop("data", None)
     return TaskSpec(
         name=name,
         family=family,
@@ -124,7 +125,7 @@ def task_spec(config: dict[str, Any], path: Path) -> TaskSpec:
         generation=Generation.from_lmeval(
             config.get("generation_kwargs"), where=f"{path}: generation_kwargs"
         ),
-        data=parse_recipes(kwargs.pop("data", None), where=str(path)),
+        data=parse_recipes(data, where=str(path), task_options=kwargs),
         config_path=path,
         options=tuple(sorted(kwargs.items())),
     )

@@ -116,6 +116,19 @@ def test_the_prompt_and_generation_settings_of_the_yaml_reach_the_model(
         ),
         (("max_gen_toks: 64", "max_gen_toks: -1"), "max_gen_toks must be > 0"),
         (
+            ("    - loader: ravtg\n", "    - loader: ravtg\n      options: {shufled: true}\n"),
+            r"the ravtg loader takes no option 'shufled' \(its options: shuffled\)",
+        ),
+        (
+            ("    - loader: ravtg\n", "    - loader: ravtg\n      options: {shuffled: maybe}\n"),
+            "an option of the ravtg loader must be bool, got 'maybe'",
+        ),
+        (("loader: ravtg", "loader: uvqa"), "the uvqa loader needs the option 'category'"),
+        (
+            ("    - loader: ravtg\n", "    - loader: ravtg\n      shuffle: sometimes\n"),
+            "shuffle must be bool",
+        ),
+        (
             ("  do_sample: false\n", "  do_sample: false\nmetadata: {family: audio}\n"),
             "metadata.family must be one of grounding, qa",
         ),
@@ -134,6 +147,13 @@ def test_a_bad_task_yaml_is_an_error_naming_the_file(tasks_folder, change, messa
     with pytest.raises(UsageError, match=message) as info:
         load_registry()
     assert "my_grounding.yaml" in str(info.value)
+
+
+def test_an_option_a_task_s_loader_does_not_take_is_a_clear_error(capsys):
+    from benchmark.cli import main
+
+    assert main(["dump", "--task", "human_ravtg", "--split", "train", "--data-root", "."]) == 2
+    assert "task human_ravtg: the ravtg loader takes no option 'split'" in capsys.readouterr().err
 
 
 def test_lmeval_generation_kwargs_are_read_like_lm_eval_does():

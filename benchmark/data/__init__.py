@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from benchmark.coerce import CoercionError, coerce, parameter_hints, required_parameters
 from benchmark.data import sources as src
 from benchmark.data.grounding_formats import (
     load_activitynet_captions,
@@ -56,22 +57,47 @@ __all__ = [
 ]
 
 
+#: What every loader is given; its other keyword parameters are the options a recipe may set.
+_GIVEN = frozenset({"path", "paths", "task", "report", "seed"})
+
+
 @dataclass(frozen=True)
 class Loader:
     """Reads files into samples: `read(paths, task=..., report=..., seed=..., **options)`."""
 
     read: Callable[..., list[Sample]]
+    #: the function whose keyword parameters (and type hints) are the loader's options
+    takes: Callable[..., Any]
     #: where the videos are when the user names no video root: (seed, **options) -> folder
     video_root: Callable[..., Path] | None = None
 
+    def checked(self, name: str, options: dict[str, Any], *, where: str, complete: bool):
+        """`options` typed by the loader's parameters; an unknown or mistyped option (and, when
+        `complete`, a missing required one) is a UsageError naming `where`."""
+        hints = {k: v for k, v in parameter_hints(self.takes).items() if k not in _GIVEN}
+        hints.pop("**", None)
+        known = ", ".join(hints) or "none"
+        unknown = sorted(set(options) - set(hints))
+        if unknown:
+            raise UsageError(
+                f"{where}: the {name} loader takes no option {unknown[0]!r} (its options: {known})"
+            )
+        missing = [k for k in required_parameters(self.takes) if k not in _GIVEN | set(options)]
+        if complete and missing:
+            raise UsageError(f"{where}: the {name} loader needs the option {missing[0]!r}")
+        try:
+            return {k: coerce(v, hints[k]) for k, v in options.items()}
+        except CoercionError as exc:
+            raise UsageError(f"{where}: an option of the {name} loader {exc}") from None
 
-def _one_file(read: Callable[..., list[Sample]]) -> Callable[..., list[Sample]]:
+
+def _one_file(read: Callable[..., list[Sample]]) -> Loader:
     """A loader of one file: `read(path, task=..., report=..., **options)`."""
 
     def read_first(paths, *, task, report, seed, **options):
         return read(paths[0], task=task, report=report, **options)
 
-    return read_first
+    return Loader(read_first, takes=read)
 
 
 def _charades_sta(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
@@ -83,8 +109,18 @@ def _charades_sta(path: Path, *, task: str, report: LoadReport) -> list[Sample]:
     return load_charades_sta(path, task=task, report=report, durations=durations)
 
 
-def _synthetic(paths, *, task, report, seed, synth_task=None, split="test", videos=None,
-               root=None, **options) -> list[Sample]:  # fmt: skip
+def _synthetic(
+    paths,
+    *,
+    task: str,
+    report: LoadReport,
+    seed: int,
+    synth_task: str | None = None,
+    split: Literal["test", "train"] = "test",
+    videos: int | None = None,
+    root: str | None = None,
+) -> list[Sample]:
+    """A task of the synthetic split (`synth_task`, default: the task), built on first use."""
     from benchmark.synth.split import load_split_samples
 
     synth_task = synth_task or task
@@ -100,14 +136,14 @@ def _synthetic_root(seed: int, *, root=None, videos=None, **options) -> Path:
 
 #: The loaders a recipe may name: one per source file format.
 LOADERS: dict[str, Loader] = {
-    "ravtg": Loader(_one_file(load_ravtg)),  # RA-RFT group schema
-    "uvqa": Loader(_one_file(load_uvqa)),  # UVQA eval items (option: category)
-    "uvqa_answerable": Loader(_one_file(load_uvqa_answerable)),  # Video-ChatGPT QA, UVQA form
-    "ratsg": Loader(_one_file(load_ratsg)),  # RaTSG relevance-feedback Charades-STA
-    "charades_sta": Loader(_one_file(_charades_sta)),  # plain Charades-STA lines
-    "qvhighlights": Loader(_one_file(load_qvhighlights)),  # QVHighlights / NA-VMR JSONL
-    "activitynet_captions": Loader(_one_file(load_activitynet_captions)),
-    "synthetic": Loader(_synthetic, video_root=_synthetic_root),  # generated here
+    "ravtg": _one_file(load_ravtg),  # RA-RFT group schema (option: shuffled)
+    "uvqa": _one_file(load_uvqa),  # UVQA eval items (option: category)
+    "uvqa_answerable": _one_file(load_uvqa_answerable),  # Video-ChatGPT QA, UVQA form
+    "ratsg": _one_file(load_ratsg),  # RaTSG relevance-feedback Charades-STA
+    "charades_sta": _one_file(_charades_sta),  # plain Charades-STA lines
+    "qvhighlights": _one_file(load_qvhighlights),  # QVHighlights / NA-VMR JSONL
+    "activitynet_captions": _one_file(load_activitynet_captions),
+    "synthetic": Loader(_synthetic, takes=_synthetic, video_root=_synthetic_root),
 }
 
 
@@ -142,8 +178,12 @@ class Loaded:
     video_root: Path | None = None  # where sample video paths resolve
 
 
-def parse_recipes(data: Any, *, where: str) -> tuple[Recipe, ...]:
-    """The recipes of a task YAML's `dataset_kwargs.data` list; errors name `where`."""
+def parse_recipes(
+    data: Any, *, where: str, task_options: dict[str, Any] | None = None
+) -> tuple[Recipe, ...]:
+    """The recipes of a task YAML's `dataset_kwargs.data` list, their options (and the task's
+    other `dataset_kwargs`, which every recipe is given) checked against each loader; errors
+    name `where`."""
     if not isinstance(data, list) or not data:
         raise UsageError(f"{where}: dataset_kwargs.data must be a non-empty list of recipes")
     recipes = []
@@ -159,13 +199,20 @@ def parse_recipes(data: Any, *, where: str) -> tuple[Recipe, ...]:
         options = item.get("options") or {}
         if not isinstance(options, dict):
             raise UsageError(f"{at}: options must be a mapping")
+        loader = LOADERS[item["loader"]]
+        options = loader.checked(item["loader"], options, where=at, complete=False)
+        loader.checked(item["loader"], options | (task_options or {}), where=at, complete=True)
+        try:
+            shuffle = coerce(item.get("shuffle", False), bool)
+        except CoercionError as exc:
+            raise UsageError(f"{at}: shuffle {exc}") from None
         recipes.append(
             Recipe(
                 loader=item["loader"],
                 files=tuple(src.source_file(f, where=at) for f in item.get("files") or ()),
                 about=str(item.get("about", "")),
                 options=tuple(sorted(options.items())),
-                shuffle=bool(item.get("shuffle", False)),
+                shuffle=shuffle,
             )
         )
     return tuple(recipes)
@@ -214,6 +261,10 @@ def load_data(
     """
     root = data_root(data_root_dir)
     own_file = options.pop("path", None)
+    for recipe in recipes:  # before any file is looked for: every recipe is given the options
+        LOADERS[recipe.loader].checked(
+            recipe.loader, dict(recipe.options) | options, where=f"task {task}", complete=True
+        )
     if own_file is not None:  # a user-supplied file in the task's format
         recipe = recipes[0]
         paths = [Path(own_file).expanduser()]

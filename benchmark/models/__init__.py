@@ -10,9 +10,14 @@ here.
 from __future__ import annotations
 
 import importlib
-import inspect
 
-from benchmark.coerce import CoercionError, coerce, parameter_hints, type_name
+from benchmark.coerce import (
+    CoercionError,
+    coerce,
+    parameter_hints,
+    required_parameters,
+    type_name,
+)
 from benchmark.errors import UsageError
 from benchmark.models.base import Model, Request
 
@@ -79,15 +84,3 @@ def load_model(name: str, args: dict[str, str] | None = None) -> Model:
         return cls(**converted)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"model {name!r}: {exc}") from None
-
-
-def required_parameters(cls: type) -> list[str]:
-    """The constructor parameters of `cls` without a default."""
-    parameters = inspect.signature(cls.__init__).parameters.values()
-    return [
-        p.name
-        for p in parameters
-        if p.name != "self"
-        and p.default is inspect.Parameter.empty
-        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-    ]
