@@ -7,7 +7,7 @@ in `--model-args`. The YAML uses lm-eval's keys, so lm-eval reads the same setti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from benchmark.errors import UsageError
@@ -49,6 +49,21 @@ class Generation:
                 f"{where}: max_gen_toks must be > 0, temperature >= 0 and until a list of strings"
             )
         return cls(max_new_tokens=max_new_tokens, until=until, temperature=temperature)
+
+    def overridden(
+        self, *, max_new_tokens: int | None = None, temperature: float | None = None
+    ) -> Generation:
+        """These settings with a model's own arguments in their place where it has them (None or
+        0 tokens: the task's). How every adapter lets `--model-args` win over the task.
+
+        >>> Generation(256).overridden(max_new_tokens=0, temperature=0.7)
+        Generation(max_new_tokens=256, until=(), temperature=0.7)
+        """
+        return replace(
+            self,
+            max_new_tokens=max_new_tokens or self.max_new_tokens,
+            temperature=self.temperature if temperature is None else temperature,
+        )
 
     def stop(self, text: str) -> str:
         """The text up to the first stop string (all of it when there is none).

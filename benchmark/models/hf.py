@@ -114,16 +114,18 @@ class HFVideoLLM(Model):
         return out
 
     def generate_kwargs(self, generation: Generation) -> dict[str, Any]:
-        """What `model.generate` is called with: the model arguments where given, else the
-        task's settings (greedy unless the task or `do_sample` asks for sampling)."""
-        kwargs: dict[str, Any] = {
-            "max_new_tokens": self.max_new_tokens or generation.max_new_tokens
-        }
-        if self.sampling is not None:
-            return kwargs | {"do_sample": True, **self.sampling}
-        if generation.do_sample:
-            return kwargs | {"do_sample": True, "temperature": generation.temperature}
-        return kwargs | {"do_sample": False}
+        """What `model.generate` is called with: the task's settings, with the model arguments
+        (`max_new_tokens`, `do_sample` with `temperature` and `top_p`) in their place where given;
+        greedy unless one of them asks for sampling."""
+        generation = generation.overridden(
+            max_new_tokens=self.max_new_tokens,
+            temperature=self.sampling["temperature"] if self.sampling else None,
+        )
+        kwargs: dict[str, Any] = {"max_new_tokens": generation.max_new_tokens}
+        if not generation.do_sample:
+            return kwargs | {"do_sample": False}
+        top_p = self.sampling["top_p"] if self.sampling else 1.0
+        return kwargs | {"do_sample": True, "temperature": generation.temperature, "top_p": top_p}
 
     def _generate(self, requests: list[Request], rate: float, generation: Generation) -> list[str]:
         texts = [chat_text(self.processor, r, self.timestamps_in_prompt) for r in requests]

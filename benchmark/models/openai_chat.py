@@ -73,10 +73,12 @@ class OpenAIChat(Model):
     def _one(self, request: Request) -> str:
         from benchmark.openai_client import RequestFailed
 
-        generation = request.generation
+        generation = request.generation.overridden(
+            max_new_tokens=self.max_tokens, temperature=self.temperature
+        )
         params: dict = {
-            "max_tokens": self.max_tokens or generation.max_new_tokens,
-            "temperature": generation.temperature if self.temperature is None else self.temperature,
+            "max_tokens": generation.max_new_tokens,
+            "temperature": generation.temperature,
         }
         if generation.until:
             params["stop"] = list(generation.until)[:4]  # the API takes up to 4

@@ -84,9 +84,12 @@ class VLLMVideoLLM(Model):
 
     def _sampling(self, generation):
         """vLLM sampling parameters: the model arguments where given, else the task's."""
+        generation = generation.overridden(
+            max_new_tokens=self.max_new_tokens, temperature=self.temperature
+        )
         return self.sampling_params(
-            temperature=generation.temperature if self.temperature is None else self.temperature,
-            max_tokens=self.max_new_tokens or generation.max_new_tokens,
+            temperature=generation.temperature,
+            max_tokens=generation.max_new_tokens,
             stop=list(generation.until) or None,
         )
 
