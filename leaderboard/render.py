@@ -21,7 +21,7 @@ from benchmark.families import FAMILIES, Family, ParetoView, family_named
 from benchmark.metrics import METRICS
 from benchmark.records import read_json
 from leaderboard.pareto import Point, pareto_svg
-from leaderboard.sample_data import data_folder, safe_json, slug
+from leaderboard.sample_data import data_folder, safe_json, script, slug
 from leaderboard.summarize import SUMMARY
 
 
@@ -68,6 +68,9 @@ def render(out: Path) -> list[str]:
         )
     pages.write("samples.html", env.get_template("samples.html").render(root=""))
     pages.write(
+        "data/index.js", script("RB_INDEX", [_index_row(e, summary["gold"]) for e in entries])
+    )
+    pages.write(
         "glossary.html",
         env.get_template("glossary.html").render(
             families=list(FAMILIES.values()), metrics=list(METRICS), root=""
@@ -75,7 +78,6 @@ def render(out: Path) -> list[str]:
     )
     pages.keep(
         SUMMARY,
-        "data/index.js",
         *summary["gold"].values(),
         *(f"data/{data_folder(e['digest'])}" for e in entries),
     )
@@ -110,6 +112,16 @@ class _Pages:
                     path.unlink()
                 elif not any(path.iterdir()):
                     path.rmdir()
+
+
+def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
+    """What the sample browser's index says of a submission: where its rows and gold are."""
+    return {
+        "id": entry["id"],
+        "model": entry["model"],
+        "judge": entry["judge"],
+        "tasks": {task: {"gold": gold[task], "rows": path} for task, path in entry["rows"].items()},
+    }
 
 
 def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) -> dict[str, Any]:

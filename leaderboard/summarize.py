@@ -29,7 +29,6 @@ from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
 from leaderboard.sample_data import (
     data_folder,
     rows_path,
-    script,
     write_gold_data,
     write_sample_data,
 )
@@ -93,10 +92,6 @@ def summarize(
         from_cache=from_cache,
     )
     write_json(out / SUMMARY, summary.to_dict())
-    (out / "data" / "index.js").write_text(
-        script("RB_INDEX", [_index_row(e, summary.gold) for e in summary.entries]),
-        encoding="utf-8",
-    )
     return summary
 
 
@@ -265,16 +260,6 @@ def _paired(entry: Entry, entries: list[Entry], reference: Reference) -> dict[st
         )
         out[task] = {"base": base.id, **result.to_dict()}
     return out
-
-
-def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
-    """What the sample browser's index says of a submission."""
-    return {
-        "id": entry["id"],
-        "model": entry["model"],
-        "judge": entry["judge"],
-        "tasks": {task: {"gold": gold[task], "rows": path} for task, path in entry["rows"].items()},
-    }
 
 
 def _unique_ids(entries: list[Entry]) -> None:
