@@ -81,6 +81,21 @@ def start_run_info(config, output: Path, model) -> RunInfo:
     )
 
 
+def record_task(info: RunInfo, spec: TaskSpec, loaded, samples: list[Sample]) -> None:
+    """Record what a task is evaluated on in `info`; a run being resumed must have asked the
+    task the same way (its responses would otherwise mix two prompts or settings)."""
+    new = task_provenance(spec, loaded, samples)
+    old = info.tasks.get(spec.name)
+    for name in ("version", "prompt", "generation"):
+        before, now_ = getattr(old, name, None), getattr(new, name)
+        if before is not None and before != now_:
+            raise UsageError(
+                f"task {spec.name} was run with {name} {before!r}; its YAML now says {now_!r}: "
+                "choose another --output, or restore the task's settings to resume the run"
+            )
+    info.tasks[spec.name] = new
+
+
 def task_provenance(spec: TaskSpec, loaded, samples: list[Sample]) -> TaskProvenance:
     return TaskProvenance(
         version=spec.version,

@@ -28,7 +28,7 @@ from benchmark.errors import UsageError
 from benchmark.metrics import METRICS, summarize_task
 from benchmark.models import Model, Request, load_model
 from benchmark.prompts import render_prompt
-from benchmark.provenance import finish_run_info, start_run_info, task_provenance
+from benchmark.provenance import finish_run_info, record_task, start_run_info
 from benchmark.records import (
     Judgment,
     Response,
@@ -108,7 +108,7 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
             split=config.split,
         )
         samples = loaded.samples
-        info.tasks[spec.name] = task_provenance(spec, loaded, samples)
+        record_task(info, spec, loaded, samples)
         write_json(output / "run.json", info.to_dict())
         path = output / "samples" / f"{spec.name}.jsonl"
         videos = None

@@ -164,3 +164,16 @@ def test_lmeval_generation_kwargs_are_read_like_lm_eval_does():
     assert Generation.from_lmeval({"do_sample": True, "temperature": 0.7}).temperature == 0.7
     assert Generation.from_lmeval({"do_sample": False, "temperature": 0.7}).temperature == 0.0
     assert Generation(until=("</answer>", "\n")).stop("1 to 2\n</answer>x") == "1 to 2"
+
+
+def test_a_run_asked_with_other_task_settings_is_not_resumed_into(tasks_folder, my_data, tmp_path):
+    (tasks_folder / "mine").mkdir()
+    yaml_file = tasks_folder / "mine" / "my_grounding.yaml"
+    yaml_file.write_text(NEW_TASK)
+    config = RunConfig(model="always-answer", tasks="my_grounding", output=tmp_path / "run",
+                       data_root=str(my_data), sbert="none", progress=False, bootstrap=0)  # fmt: skip
+    run(config)
+    yaml_file.write_text(NEW_TASK.replace("max_gen_toks: 64", "max_gen_toks: 32"))
+    load_registry.cache_clear()
+    with pytest.raises(UsageError, match="task my_grounding was run with generation"):
+        run(config)
