@@ -4,6 +4,7 @@ name what is missing."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,23 @@ def test_the_files_of_a_run_read_back_as_they_were_written(run_dir):
         written = (run_dir / name).read_text()
         again = json.dumps(record.from_dict(json.loads(written)).to_dict(), indent=2) + "\n"
         assert again == written, name
+
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+@pytest.mark.parametrize(
+    ("name", "record"), [("run_0.1.0.json", RunInfo), ("results_0.1.0.json", Results)]
+)
+def test_files_written_by_the_release_before_the_typed_records_write_back_byte_for_byte(
+    name, record
+):
+    """The files of a run made at 97b0819 (before these records existed): same keys, same order."""
+    written = (FIXTURES / name).read_text()
+    again = json.dumps(
+        record.from_dict(json.loads(written)).to_dict(), indent=2, ensure_ascii=False
+    )
+    assert again + "\n" == written
 
 
 def test_typed_fields(run_dir):
