@@ -90,6 +90,10 @@ class Family:
     def __repr__(self) -> str:
         return f"Family({self.name!r})"
 
+    def __reduce__(self):
+        """Families are singletons: one pickles (to a worker process) as its name."""
+        return family_named, (self.name,)
+
 
 # --- the grounding output contract (RA-RFT: think / answer "S to E" / correction) -------------
 

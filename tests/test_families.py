@@ -83,3 +83,10 @@ def test_training_targets_and_their_opposites_make_opposite_decisions():
             assert right.verdict != wrong.verdict, (family.name, s.kind)
     assert GROUNDING.reference(sample("relevant", span=(2.0, 4.5))) == "2.00 to 4.50"
     assert QA.reference(sample("unanswerable", refusal="No dog.")) == "No dog."
+
+
+def test_a_family_travels_to_worker_processes_as_itself():
+    import pickle
+
+    for family in FAMILIES.values():
+        assert pickle.loads(pickle.dumps(family)) is family

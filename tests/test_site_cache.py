@@ -61,6 +61,19 @@ def test_processes_build_the_same_site_as_one(submissions, tmp_path):
     assert site_files(one) == site_files(two)
 
 
+def test_new_submissions_go_to_worker_processes_after_cached_ones_loaded_the_tasks(
+    submissions, tmp_path
+):
+    """The official reference, with its tasks (and their families) loaded by the cache check,
+    is sent to the workers: everything in it must pickle."""
+    out = tmp_path / "site"
+    reference = OfficialReference()
+    build_site([submissions / "random"], out, reference, progress=False)
+    report = build_site(sorted(submissions.iterdir()), out, reference, progress=False, jobs=2)
+    assert (report.validated, report.from_cache) == (2, 1)
+    assert report.accepted == ["always-answer", "always-refuse", "random"]
+
+
 def test_a_changed_submission_is_validated_again(submissions, tmp_path):
     out = tmp_path / "site"
     build(submissions, out)
