@@ -41,32 +41,54 @@ def test_grounding_relevance_and_span_follow_the_parser():
     assert j.verdict == "irrelevant" and j.span is None
 
 
-def test_refusal_categories_by_keyword():
-    text = "There is no triangle in the video; the red circle moves to the left, not to the right, in the desert."
-    cats = refusal_categories(text)
-    assert {
-        "Object/ObjectExistence",
-        "Object/ObjectMoving",
-        "Attribute/AttributeValue",
-        "Scene/SceneExistence",
-    } <= set(cats)
-    assert set(cats) <= set(CATEGORIES)
-    assert refusal_categories("Nothing matches.") == ()
+@pytest.mark.parametrize(
+    ("query", "refusal", "expected"),
+    [
+        ("person opens the bag.", "The person opens a box, not a bag.", {"Object/ObjectExistence"}),
+        (
+            "a person eats in the kitchen.",
+            "The footage shows someone eating in a bedroom, not a kitchen.",
+            {"Scene/SceneExistence"},
+        ),
+        ("two dogs run.", "Three dogs run in the clip, not two.", {"Attribute/Counting"}),
+        (
+            "a red car stops.",
+            "The car that stops is blue; its colour differs.",
+            {"Attribute/AttributeValue"},
+        ),
+        (
+            "a person closes the door.",
+            "The person opens the door rather than closing it.",
+            {"Action/FineGrainedAction"},
+        ),
+        (
+            "the ball rolls to the left.",
+            "The ball rolls to the right, so the direction does not match.",
+            {"Object/ObjectMoving"},
+        ),
+        (
+            "he drinks and then sits down.",
+            "He sits down first and drinks afterwards: the order is reversed.",
+            {"Action/ActionSequence"},
+        ),
+        (
+            "a cat sits under the table.",
+            "The cat sits on top of the table, not under it.",
+            {"Object/ObjectSpatialRelation"},
+        ),
+    ],
+)
+def test_refusal_categories_come_from_what_the_refusal_contrasts(query, refusal, expected):
+    cats = set(refusal_categories(refusal, query))
+    assert expected <= cats, cats
+    assert cats <= set(CATEGORIES)
 
 
-def test_refusal_categories_fast_path_finds_what_case_insensitive_search_does():
-    from benchmark.scorers.rules import _CUES
-
-    texts = [
-        "THERE IS NO triangle; The Red Circle Moves To The LEFT in the DESERT.",
-        "The scene CUTS FROM the kitchen to the garden; Two people, not three.",
-        "Es gibt keinen Hund — THERE ARE NO dogs, only shows a cat.",  # not ASCII: slow path
-        "ſo the object is missing",  # long s: matches 's' only case-insensitively
-    ]
-    for text in texts:
-        slow = tuple(c for c in CATEGORIES if _CUES[c].search(text))
-        assert refusal_categories(text) == slow, text
-        assert refusal_categories(text)  # every text names some category
+def test_generic_refusal_language_names_no_category():
+    assert refusal_categories("Nothing matches.", "a man walks.") == ()
+    # "no part of the material" is refusal language, not a part relation or a material
+    cats = refusal_categories("No part of the material matches this.", "a man walks.")
+    assert "Object/ObjectPartRelation" not in cats and "Attribute/AttributeValue" not in cats
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,10 @@ def test_grounding_summary_equals_the_documented_functions(items):
         "refusal_recall": M.refusal_recall(conf.tn, n_irrelevant),
         "over_refusal": M.grounding.over_refusal_rate(conf.fn, n_relevant),
         "rt_iou": M.rt_iou(jaccard, n_irrelevant),
+        "unparsed_rate": M.grounding.unparsed_rate(
+            sum(M.grounding.is_unparsed(p, j.span) for p, (_, j) in zip(pred, items, strict=True)),
+            n,
+        ),
     }
     for key, field in (("sbert", "sbert"), ("llm_score", "consistency")):
         scores = [getattr(j, field) for j in tn_items]

@@ -218,6 +218,53 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
     return handler
 
 
+@command(
+    "judge-check",
+    "a judge's agreement with the shipped calibration set of labelled model outputs",
+)
+def _judge_check(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--judge", default="rules", help="rules (default) or openai:<model>")
+    judge_options(parser)
+    parser.add_argument("--sbert", default="all-MiniLM-L6-v2", help="SBERT model, or 'none'")
+    parser.add_argument(
+        "--data-root",
+        metavar="DIR",
+        help="annotation files of the released tasks (default: $REFUSAL_BENCH_DATA); outputs "
+        "of tasks whose data are absent are skipped",
+    )
+    parser.add_argument("--out", metavar="JSON", help="also write the report as JSON here")
+    parser.add_argument(
+        "--calibration", metavar="JSONL", help="another labelled set in the same format"
+    )
+    parser.add_argument(
+        "--show", type=int, default=10, metavar="N", help="print N disagreements (default: 10)"
+    )
+
+    def handler(args: argparse.Namespace) -> int:
+        import json
+
+        from benchmark import judge_check
+        from benchmark.scorers import JudgeSpec, load_judge
+
+        judge = load_judge(JudgeSpec.parse(args.judge, sbert=args.sbert), **judge_kwargs(args))
+        report = judge_check.check(
+            judge,
+            data_root=args.data_root,
+            path=args.calibration or judge_check.CALIBRATION_SET,
+        )
+        print(judge_check.format_report(report))
+        for row in report["disagreements"][: args.show]:
+            text = row["text"].replace("\n", " ")
+            print(f"  {row['id']} [{row['style']}] label {row['label']}, judged {row['judged']}: "
+                  f"{text[:110]}")  # fmt: skip
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as f:
+                json.dump(report, f, indent=2, ensure_ascii=False)
+        return EXIT_OK
+
+    return handler
+
+
 @command("compare", "paired metrics of a run against a base run on the samples both share")
 def _compare(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("run", metavar="RUN", help="run directory (the aligned model)")

@@ -31,6 +31,21 @@ RECALL_THRESHOLDS = (0.3, 0.5, 0.7)
 # --- relevance ---------------------------------------------------------------------------------
 
 
+def is_unparsed(pred_relevant: bool, span: Span | None) -> bool:
+    """An output the judge could read neither as a span nor as a refusal: it predicts "relevant"
+    (the RA-RFT evaluator's judge counts a refusal only when one is stated) without a span."""
+    return pred_relevant and span is None
+
+
+def unparsed_rate(n_unparsed, n_items):
+    """Share of outputs with neither a span nor a refusal (refusal-bench; they score RA-IoU 0).
+
+    >>> unparsed_rate(3, 12)
+    0.25
+    """
+    return ratio(n_unparsed, n_items)
+
+
 @dataclass(frozen=True, slots=True)
 class Confusion:
     """Relevance confusion counts, "relevant" = positive (numbers or arrays of resamples).

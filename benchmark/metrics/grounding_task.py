@@ -25,8 +25,9 @@ Columns = dict[str, list[float]]
 def columns(scored: Scored) -> Columns:
     """Per-item columns (one value per scored item): the confusion cells, RA-IoU and whether it
     reaches each R@m threshold, the category Jaccard of gold-irrelevant items (∅ predicted for a
-    missed refusal) and the explanation scores of correct refusals (0 elsewhere)."""
-    names = ["n", "tp", "fn", "fp", "tn", "gold_relevant", "ra_iou", "ra_iou_relevant"]
+    missed refusal), whether the output was unparsed, and the explanation scores of correct
+    refusals (0 elsewhere)."""
+    names = ["n", "tp", "fn", "fp", "tn", "gold_relevant", "ra_iou", "ra_iou_relevant", "unparsed"]
     names += [f"ra_iou>={m}" for m in grounding.RECALL_THRESHOLDS]
     cols: dict[str, list] = {name: [] for name in [*names, "jaccard", "sbert_tn", "llm_tn"]}
     for sample, judgment in scored:
@@ -41,6 +42,7 @@ def columns(scored: Scored) -> Columns:
         cols["gold_relevant"].append(gold)
         cols["ra_iou"].append(value)
         cols["ra_iou_relevant"].append(value if gold else 0.0)
+        cols["unparsed"].append(grounding.is_unparsed(pred, judgment.span))
         for m in grounding.RECALL_THRESHOLDS:
             cols[f"ra_iou>={m}"].append(value >= m)
         cols["jaccard"].append(

@@ -148,6 +148,12 @@ _GROUNDING_METRICS = [
         higher_is_better=False, null_reason="no gold-relevant / answerable items",
     ),
     Metric(
+        "unparsed_rate", GROUNDING, "Unparsed",
+        "share of outputs with neither a span nor a refusal (scored as relevant, no span)",
+        DERIVED, lambda s: grounding.unparsed_rate(s["unparsed"], s["n"]),
+        higher_is_better=False, headline=True,
+    ),
+    Metric(
         "rt_iou", GROUNDING, "RT-IoU",
         "mean Jaccard of predicted and gold mismatch categories over gold-irrelevant items",
         RA_RFT, lambda s: grounding.rt_iou(s["jaccard"], _gold_irrelevant(s)),

@@ -1,22 +1,26 @@
 """The `rules` judge: offline, deterministic, free.
 
 Grounding (RA-VTG)
-- relevance and span: `benchmark.parse.parse_grounding_output` (a time range in the last
-  `<answer>` means relevant; the RA-RFT refuse branch has none; free text with a refusal cue is
-  irrelevant);
-- refusal categories: keyword rules per category (`CATEGORY_CUES`) over the refusal explanation;
+- outcome and span: `benchmark.outcomes.read_grounding` over the answer part
+  (`benchmark.parse.answer_part`: `<think>` never decides): *span* (any format of
+  `benchmark.spans`), *refusal* (a stated mismatch, explicit or implicit) or *unparsed* (neither:
+  verdict "relevant" with no span, RA-IoU 0, counted by `unparsed_rate`);
+- refusal categories: what the refusal contrasts with the query (`benchmark.scorers.categories`);
 - SBERT score: cosine (clipped to [0, 1]) of the explanation and the reference refusal, when an
   SBERT scorer is given and the sample has a reference refusal;
 - no LLM consistency score (that needs the `openai:` judge): `consistency` stays empty.
 
 QA (UVQA)
-- a refusal is a response with a refusal cue (`benchmark.parse.is_refusal`);
+- a refusal is an answer that declines for lack of evidence (`benchmark.outcomes.read_qa`);
+  empty output is not a refusal;
 - an answer is correct when the reference's content words all appear in it (references of up to
   `SHORT_ANSWER_WORDS` content words), else when SBERT cosine ≥ `ANSWER_SIMILARITY` (or, without
   SBERT, token F1 ≥ `ANSWER_TOKEN_F1`);
-- a refusal is for the right reason when it mentions the altered element (all its content words
-  for one or two words, else at least `ALTERED_COVERAGE` of them) or, with SBERT, its cosine with
-  the reference refusal is ≥ `REASON_SIMILARITY`.
+- a refusal is for the right reason when it names the altered element or the one actually shown
+  (all its content words for one or two words, else at least `ALTERED_COVERAGE` of them) or, with
+  SBERT, its cosine with the reference refusal is ≥ `REASON_SIMILARITY`.
+
+`CALIBRATION` records the judge's agreement with the shipped calibration set (`judge-check`).
 """
 
 from __future__ import annotations
@@ -24,83 +28,34 @@ from __future__ import annotations
 import re
 
 from benchmark.families import GROUNDING, QA
-from benchmark.parse import is_refusal, parse_grounding_output, split_tags
-from benchmark.records import CATEGORIES, Judgment
+from benchmark.outcomes import read_qa, stems
+from benchmark.parse import answer_part, parse_grounding_output
+from benchmark.records import Judgment, Sample
 from benchmark.scorers.base import Judge
+from benchmark.scorers.categories import refusal_categories
 from benchmark.scorers.sbert import SbertScorer
 from benchmark.scorers.spec import JudgeSpec
 
-RULES_VERSION = "rules_v1"
+RULES_VERSION = "rules_v2"
+#: The rules' agreement with the shipped calibration set (`refusal-bench judge-check --sbert none`
+#: on ../shared/data: every task present), carried into run.json and the site by `describe()`.
+#: tests/test_judge_check.py fails when these figures go stale. The held-out styles ("holdout",
+#: written after the rules) agreed 88.1% (grounding, 84) and 77.8% (QA, 72) before the rules
+#: were extended to them.
+CALIBRATION = {
+    "set": "benchmark/calibration/outputs.jsonl",
+    "items": 806,
+    "grounding_outcome_agreement": 1.0,
+    "grounding_span_agreement_iou_0.9": 1.0,
+    "qa_refusal_agreement": 1.0,
+    "qa_reason_agreement": 0.944,
+}
 SHORT_ANSWER_WORDS = 4
 ANSWER_SIMILARITY = 0.6
 ANSWER_TOKEN_F1 = 0.5
 ALTERED_COVERAGE = 0.6
 REASON_SIMILARITY = 0.6
 
-_COLOURS = r"red|green|blue|yellow|purple|white|black|orange|pink|brown|gr[ae]y|silver|gold(en)?"
-_NUMBERS = r"one|two|three|four|five|six|seven|eight|nine|ten|single|\d+"
-#: Phrases that speak of each mismatch category (regular expressions, matched case-insensitively).
-CATEGORY_CUES: dict[str, tuple[str, ...]] = {
-    "Object/ObjectExistence": (
-        r"there (is|are) no",
-        r"no such",
-        r"not (present|shown|visible)",
-        r"absent",
-        r"missing",
-        r"instead of",
-        r"rather than",
-        r"it is the",
-        r"only shows?",
-        r"(object|item)s? (is|are|does) not",
-    ),
-    "Object/ObjectMoving": (
-        r"direction",
-        r"trajector",
-        r"to the (left|right)",
-        r"leftward",
-        r"rightward",
-        r"upward",
-        r"downward",
-        r"moves? (left|right|up|down)",
-        r"toward",
-        r"away from",
-    ),
-    "Object/ObjectSpatialRelation": (
-        r"\b(above|below|under(neath)?|on top of|beside|next to|left of|right of|behind)\b",
-        r"\b(in front of|position)\b",
-    ),
-    "Object/ObjectPartRelation": (r"\b(part|wheels?|eyes|hat|wearing|attached|accessor(y|ies))\b",),
-    "Action/FineGrainedAction": (
-        r"\b(action|appears?|disappears?|grows?|shrinks?|opens?|closes?)\b",
-        r"\b(picks? up|puts? (down|away))\b",
-        r"\bgets? out\b",
-        r"does not (appear|disappear|grow|shrink)",
-    ),
-    "Action/ActionSequence": (
-        r"\b(order|sequence|before|after|afterwards|first|then|other way round|reversed)\b",
-    ),
-    "Attribute/AttributeValue": (rf"\b(colou?r|size|small|large|big|material|{_COLOURS})\b",),
-    "Attribute/Counting": (rf"\b(count|number of|how many|{_NUMBERS})\b",),
-    "Attribute/Comparison": (
-        r"\b(larger|smaller|bigger|taller|shorter|faster|slower|more than|less than|compared)\b",
-    ),
-    "Scene/SceneExistence": (
-        r"\b(scene|setting|background|location|kitchen|room|beach|forest|desert|snow|night)\b",
-        r"\b(outdoors|indoors|park|street)\b",
-    ),
-    "Scene/SceneTransition": (
-        r"(scene|background|setting) (changes|cuts|switches)",
-        r"transition",
-        r"cuts from",
-        r"from the \w+ to the \w+",
-    ),
-}
-assert set(CATEGORY_CUES) == set(CATEGORIES)
-_CUES = {c: re.compile("|".join(cues), re.I) for c, cues in CATEGORY_CUES.items()}
-# The cues are lower-case ASCII, so on ASCII text a case-sensitive search of the lowered text finds
-# exactly what the case-insensitive one does, about 3x faster (no case folding per character).
-assert all(cue.isascii() and cue == cue.lower() for cues in CATEGORY_CUES.values() for cue in cues)
-_ASCII_CUES = {c: re.compile("|".join(cues)) for c, cues in CATEGORY_CUES.items()}
 _STOPWORDS = frozenset(
     "a an the of to in on at is are was were it its it's this that and or with by for from as be "
     "does do did there here side".split()
@@ -124,6 +79,7 @@ class RulesJudge(Judge):
             "name": self.name,
             "prompt_version": self.prompt_version,
             "sbert": self.sbert.describe() if self.sbert else None,
+            "calibration": CALIBRATION,
             "thresholds": {
                 "short_answer_words": SHORT_ANSWER_WORDS,
                 "answer_similarity": ANSWER_SIMILARITY,
@@ -136,11 +92,8 @@ class RulesJudge(Judge):
     # --- grounding ------------------------------------------------------------------------------
 
     def _grounding(self, items):
-        parsed = [parse_grounding_output(r.text, duration=s.duration) for s, r in items]
-        explanations = [
-            (p.answer if p.answer is not None else r.text)
-            for p, (_, r) in zip(parsed, items, strict=True)
-        ]
+        parsed = [parse_grounding_output(r.text, s.question, duration=s.duration) for s, r in items]
+        explanations = [p.answer for p in parsed]
         want_sbert = [
             self.sbert is not None and not p.relevant and bool(s.refusal)
             for p, (s, _) in zip(parsed, items, strict=True)
@@ -160,7 +113,9 @@ class RulesJudge(Judge):
                     judge=self.name,
                     verdict="relevant" if p.relevant else "irrelevant",
                     span=p.span,
-                    categories=() if p.relevant else refusal_categories(explanation),
+                    categories=()
+                    if p.relevant
+                    else refusal_categories(explanation, sample.question),
                     sbert=float(scores.pop(0)) if want else None,
                     prompt_version=self.prompt_version,
                 )
@@ -170,8 +125,8 @@ class RulesJudge(Judge):
     # --- QA -------------------------------------------------------------------------------------
 
     def _qa(self, items):
-        texts = [_answer_text(r.text) for _, r in items]
-        refused = [is_refusal(t) for t in texts]
+        texts = [answer_part(r.text) for _, r in items]
+        refused = [read_qa(t, s.question).refused for (s, _), t in zip(items, texts, strict=True)]
         # SBERT comparisons needed: long answerable references, and refusals for the reason check
         pairs, where = [], []
         for k, ((sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
@@ -205,7 +160,7 @@ class RulesJudge(Judge):
             elif not ref:
                 verdict = "answered"
             else:
-                right = mentions(text, sample.altered) or (
+                right = names_altered(text, sample) or (
                     sims.get(k) is not None and sims[k] >= REASON_SIMILARITY
                 )
                 verdict = "refused_right_reason" if right else "refused_wrong_reason"
@@ -225,14 +180,6 @@ class RulesJudge(Judge):
             return []
         values = self.sbert.clipped(a, b) if clipped else self.sbert.cosine(a, b)
         return [float(v) for v in values]
-
-
-def refusal_categories(explanation: str) -> tuple[str, ...]:
-    """The mismatch categories an explanation speaks of, by keyword rules (in CATEGORIES order)."""
-    if explanation.isascii():
-        lowered = explanation.lower()
-        return tuple(c for c in CATEGORIES if _ASCII_CUES[c].search(lowered))
-    return tuple(c for c in CATEGORIES if _CUES[c].search(explanation))
 
 
 def content_words(text: str) -> list[str]:
@@ -257,22 +204,23 @@ def answer_matches(answer: str, reference: str, similarity: float | None = None)
 
 
 def mentions(text: str, element: str | None) -> bool:
-    """Whether a refusal names the altered element (its content words, see the module docstring)."""
+    """Whether a refusal names an element: all its content words for one or two words, else at
+    least `ALTERED_COVERAGE` of them (crudely stemmed: "chairs" names "chair")."""
     if not element:
         return False
-    wanted = content_words(element)
+    wanted = stems(element)
     if not wanted:
         return False
-    words = set(content_words(text))
-    found = sum(1 for w in wanted if w in words)
+    found = len(wanted & stems(text))
     return found == len(wanted) if len(wanted) <= 2 else found / len(wanted) >= ALTERED_COVERAGE
+
+
+def names_altered(text: str, sample: Sample) -> bool:
+    """Whether a refusal names the altered element of the question or the one actually in the
+    video (UVQA attribute items record it as `orig_attribute`)."""
+    present = sample.meta.get("orig_attribute")
+    return mentions(text, sample.altered) or (isinstance(present, str) and mentions(text, present))
 
 
 def _is_short(reference: str) -> bool:
     return len(content_words(reference)) <= SHORT_ANSWER_WORDS
-
-
-def _answer_text(text: str) -> str:
-    """The answer part of a response: the last <answer> block when tagged, else the whole text."""
-    answer = split_tags(text).answer
-    return answer if answer is not None else text

@@ -1,0 +1,339 @@
+"""What an output says, decided as a careful reader would: a span, a refusal, or neither.
+
+A grounding output has three outcomes (`read_grounding`):
+- *refusal*: it states, explicitly or implicitly, that the query does not match the video —
+  "the query does not match", "there is no dog", "she opens a box, not a bag", "this assumes a
+  bench, but the video never shows one" — even when it cites the times of what it did see
+  ("There is no dog; a cat is seen from 3 to 5 s");
+- *span*: it gives a time range for the query, hedged or not ("I'm not sure, but it is around
+  12 to 18 s"), and any negation in it is a side remark ("there's no audio, but he opens the door
+  from 3 to 6 s", "the dog is not seen until 12 s");
+- *unparsed*: neither (empty, cut off inside `<think>`, garbage, "I'm not sure"). It is not a
+  refusal: it scores as a "relevant" prediction without a span, as the RA-RFT evaluator's judge
+  does ("irrelevant" only when the response states that the query does not match).
+
+A QA answer is a refusal (`read_qa`) when it declines for lack of evidence ("cannot be
+determined", "the video does not show a dog", "this question assumes X, but…", "nothing like that
+is in the clip") and an answer otherwise, including answers that contain "no" or "not" ("No, he is
+not smiling; he looks serious.").
+
+The reading is sentence by sentence over the answer part (`benchmark.parse.answer_part`): a
+sentence refuses when it holds a mismatch statement, an absence, an inability to find, a false
+premise or a contrast ("X, not Y") whose rejected side is what the query asks for; negations tied
+to a time ("not until 12 s"), to something the query does not mention while a span is given, and
+hedges ("not sure", "not exactly") do not refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from benchmark.spans import Span, clean, find_spans, normalize_span, pick_span
+
+Outcome = Literal["span", "refusal", "unparsed", "answer"]
+
+_NEG = r"(?:not|n't|never|no longer)"
+_SEE = (
+    r"(?:show|shows|showing|shown|contain|contains|feature|features|featured|depict|depicts|"
+    r"depicted|include|includes|included|display|displays|displayed|capture|captures|captured|"
+    r"present|presents|involve|involves|portray|portrays|mention|mentions|"
+    r"appear|appears|appeared|exist|exists|occur|occurs|occurred|happen|happens|"
+    r"happened|take place|takes place|took place|see|seen|visible|there|anywhere|found|observed|"
+    r"shows? up|turns? up)\b"
+)
+_MISMATCH = re.compile(
+    r"\b(?:un|ir|in)(?:related|relevan\w*|consisten\w*|compatib\w*|answerable)\b|\bmismatch|"
+    r"\bmisalign|\bcontradict|\bconflicts?\b|\bno longer (?:match|fit|correspond|align)|"
+    r"\bnot\s+(?:related|relevant|consistent|compatible|answerable|"
+    r"accurate|applicable|correct|true|the case)\b|"
+    rf"\b(?:does|do|did|is|are|was|were|would|could|can)\s*{_NEG}\s+(?:\w+ly\s+)?"
+    r"(?:match|matches|align|aligns|correspond|corresponds|fit|fits|agree|agrees|apply|applies|"
+    r"relate|relates|reflect|reflects|describe|describes|hold|holds|line up|consistent|accurate|"
+    r"correct|true|supported|support)\b|\bno (?:match|correspondence|overlap)\b|"
+    r"\b(?:at no point|nowhere|no point in|none of the (?:frames|footage|segments|scenes|clips))\b|"
+    r"\bno (?:part|portion|segment|moment|interval|section|scene|clip|frame|time|evidence|"
+    r"sign|indication|instance|trace|mention|event|action|such|relevant|matching|"
+    r"corresponding)s?\b|\bnothing (?:like|in|of|resembling|matching|similar|that)\b|"
+    r"\b(?:is|are|was|were)\s+(?:absent|missing|lacking|nonexistent)\b|\babsent\b|"
+    r"\blacks?\b|\bwithout any\b|\b(?:not|cannot be|can't be) grounded\b|(?:\bnot|n't)\s+"
+    r"(?:\w+ly\s+)?(?:present|shown|visible|depicted|seen|featured|found|observed|included|"
+    r"captured|there|performed|done|carried out|happening|occurring|taking place|"
+    r"in (?:the|this) (?:video|clip|footage|scene))\b|\b(?:the\s+)?opposite of\b|"
+    r"\bin reverse\b|\breversed (?:order|sequence)\b",
+    re.I,
+)
+_ABSENCE = re.compile(
+    rf"\b(?:there\s*(?:is|are|was|were|'s|'re)\s*(?:no|not any|nothing|{_NEG} any)"
+    r"(?!\s+(?:doubt|question|problem)\b)|"
+    rf"(?:i|we|you)\s*(?:do|did|can|could|cannot|can't|couldn't)?\s*{_NEG}?\s*(?:see|find|spot|"
+    rf"notice|observe)\s+(?:no|any|nothing)|(?:does|do|did|is|are|was|were)\s*{_NEG}\s+"
+    rf"(?:\w+\s+){{0,3}}?{_SEE}|never\s+(?:\w+ly\s+)?{_SEE}|no\s+(?!doubt|problem|later|"
+    r"earlier|more|less|sooner|longer|question|one else)"
+    r"(?=(?:\w+\s+){1,3}(?:is|are|was|were|appears?|can|"
+    r"could|in|on|at|shows?|seen|visible|present|anywhere|exists?|to be))|nothing\s+(?:is|was)"
+    r"|(?:video|clip|footage|scene|it)\s+(?:has|have|had|contains?|shows?|features?|includes?)"
+    r"\s+no\b(?!\s+(?:doubt|problem)))\s*(?P<object>[^.;:!?]{0,60})",
+    re.I,
+)
+_INABILITY = re.compile(
+    r"\b(?:cannot|can't|can ?not|could not|couldn't|unable to|impossible to|not possible to|"
+    r"no way to|fail(?:s|ed)? to|hard to|difficult to)\s+(?:be\s+)?(?:\w+ly\s+)?"
+    r"(?P<verb>find|found|locate|located|see|seen|spot|spotted|detect|detected|identify|"
+    r"identified|ground|grounded|pinpoint|localize|localise|answer|answered|determine|"
+    r"determined|tell|told|say|know|confirm|confirmed|verify|verified|infer|inferred|judge|"
+    r"assess|observe|observed|provide|give|match|matched)\b",
+    re.I,
+)
+_PREMISE = re.compile(
+    r"\b(?:false|incorrect|mistaken|wrong|faulty|invalid|flawed) (?:premise|assumption)s?\b|"
+    r"\b(?:assumes?|assuming|presupposes?|presumes?|premise)\b|\bunanswerable\b|"
+    r"\b(?:question|query|description|request|statement|prompt)\s+(?:is|seems|appears)\s+"
+    r"(?:to be\s+)?(?:\w+ly\s+)?(?:wrong|incorrect|invalid|mistaken|misleading|flawed|"
+    r"erroneous|inaccurate|based on)\b|\b(?:not|no|insufficient|lack of)\s+(?:enough\s+)?"
+    r"(?:information|evidence|details?|context|visual (?:evidence|information))\b|"
+    r"\bnot enough\b|n't\s+(?:\w+\s+){0,3}enough\b|\binsufficient\b|\btrick question\b|"
+    r"\b(?:contains?|has|have|with)\s+(?:an?\s+)?(?:error|mistake|inaccuracy)\b|"
+    r"\b(?:query|question|description|prompt|request)\s+(?:\w+\s+){0,2}?(?:is about|mentions?|"
+    r"refers? to|asks? (?:about|for)|describes?|says|talks about|states|specifies|claims|"
+    r"involves?)\b[^.;]*?(?:\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\byet\b)|"
+    r"\bnot (?:answerable|possible to (?:answer|tell|say))\b",
+    re.I,
+)
+_CONTRAST = re.compile(
+    r"(?:,|;|—|–| -)\s*(?:and\s+|but\s+)?not\s+(?:a |an |the |any |with )?"
+    r"(?P<rejected>[^,.;:!?]{1,50})|"
+    r"\b(?:rather than|instead of|in place of|as opposed to)\s+(?P<rejected2>[^,.;:!?]{1,50})|"
+    r"\binstead\b|\bwhereas\b|\bnot\s+(?:a |an |the )?(?P<rejected3>\w+(?: \w+)?),?\s+but\b",
+    re.I,
+)
+_TIMED = re.compile(
+    rf"{_NEG}\s+(?:\w+\s+){{0,4}}?(?:until|till|before|after|prior to|earlier than)\s+"
+    r"(?:the\s+)?(?:about\s+|around\s+)?\d|\bnot (?:yet|immediately|at first)\b",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"(?:\bnot|n't)\s+(?:\w+\s+)?(?:sure|certain|exactly|precisely|entirely|perfectly|quite|fully|"
+    r"completely|100%|totally|clear(?:ly)?|obvious)\b|\b(?:hard|difficult) to (?:tell|say|"
+    r"determine|pinpoint)\b|\buncertain\b|\bexact\b|\bprecise\b",
+    re.I,
+)
+_BUT = re.compile(r"\b(?:but|however|though|although|yet|still|nevertheless|that said)\b", re.I)
+_NEGATED = re.compile(rf"\b{_NEG}\b|\bno\b|\bnothing\b|\bnone\b|n't\b", re.I)
+_CLAUSE_END = re.compile(r",|\b(?:but|however|though|although|yet|while)\b", re.I)
+_UNTIL = re.compile(r"\b(?:until|till|before|after)\b", re.I)
+_PRECISE = re.compile(r"\s*(?:the\s+)?(?:exact|precise|specific)\w*", re.I)
+_KNOWING = {"tell", "told", "say", "determine", "determined", "judge", "assess", "know", "confirm"}
+_UNKNOWING = re.compile(
+    r"\b(?:i|we)\s*(?:do not|don't|did not|didn't|cannot|can't)\s+(?:really\s+)?know\b|"
+    r"\b(?:i'm|i am|i'm)\s+(?:not\s+(?:sure|certain)|unsure|uncertain)\b|\bno idea\b|"
+    r"\bunclear\b|\bunknown\b|\btoo\s+(?:\w+\s+){1,2}to\s+(?:tell|see|say|determine|make out|"
+    r"answer)\b",
+    re.I,
+)
+_EVENT = re.compile(
+    r"\b(?:event|action|activity|moment|query|described|this|it|that|segment|clip|part|"
+    r"happens?|occurs?|takes? place|matches|answer|interval|span)\b",
+    re.I,
+)
+_ALTERNATIVE = re.compile(
+    r"\b(?:only|instead|rather|closest|nearest|different|similar|another|unlike|whereas|"
+    r"but it is|but it's|resembl\w*|something else)\b",
+    re.I,
+)
+_FLAG = re.compile(
+    r"[\"']?(?:relevan\w*|match\w*|answerable|present|exists?|is_relevant|grounded|found)[\"']?"
+    r"\s*[:=]\s*[\"']?(?:false|no|none|irrelevant|0)\b",
+    re.I,
+)
+_VERDICT_ONLY = re.compile(
+    r"^\W*(?:irrelevant|not relevant|unrelated|no|none|null|nil|n/?a|no match|no span|"
+    r"no matching (?:segment|moment|span)|not found|not present|refuse[ds]?|cannot answer|"
+    r"unanswerable)\W*$",
+    re.I,
+)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\.(?=[A-Z])")
+_STOP = frozenset(
+    "a an the of to in on at is are was were it its this that and or with by for from as be "
+    "does do did there here video clip footage scene query segment person someone people one "
+    "any some their his her they he she them into onto out up down over".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What an output says: its outcome, the span (grounding), and the phrase that decided."""
+
+    outcome: Outcome
+    span: Span | None = None
+    cue: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refusal"
+
+
+def stems(text: str) -> set[str]:
+    """Content words, crudely stemmed (plural -s, -es, -ing), for overlap tests."""
+    out = set()
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if word in _STOP or len(word) < 3:
+            continue
+        for suffix in ("ing", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in (p.strip() for p in _SENTENCES.split(text)) if s]
+
+
+def refusal_cue(
+    text: str, query: str = "", *, span_context: str | None = None, qa: bool = False
+) -> str | None:
+    """The phrase by which the text refuses, or None (see the module docstring).
+
+    `span_context` is the sentence that holds the span a grounding output gives, if any: a
+    negation of something the query does not name is a side remark when that sentence attributes
+    the span to the query's event. `qa` reads uncertainty ("I don't know") as a refusal, which
+    for grounding it is not (it says nothing of the query and the video).
+    """
+    text = clean(text)
+    whole = _VERDICT_ONLY.match(text) or _FLAG.search(text)
+    if whole:
+        return whole.group(0).strip()
+    wanted = stems(query)
+    attributed = span_context is not None and _attributes_span(span_context, wanted)
+    for sentence in sentences(text):
+        cue = _sentence_cue(sentence, wanted, attributed, span_context is not None, qa)
+        if cue:
+            return cue
+    return None
+
+
+def _attributes_span(sentence: str, wanted: set[str]) -> bool:
+    """Whether the sentence gives its span for the query's event, not for something else seen."""
+    if _ALTERNATIVE.search(sentence):
+        return False
+    return bool(_EVENT.search(sentence) or stems(sentence) & wanted)
+
+
+def _sentence_cue(
+    sentence: str, wanted: set[str], attributed: bool, has_span: bool, qa: bool
+) -> str | None:
+    timed = bool(_TIMED.search(sentence))
+    but = _BUT.search(sentence)
+    claim_after_but = bool(but and not _NEGATED.search(sentence[but.end() :]))
+
+    def hedged(m: re.Match) -> bool:
+        """An uncertain or "not exactly" phrase, followed by a claim or a span: not a refusal."""
+        return bool(_HEDGE.match(sentence, m.start()) or _HEDGE.search(m.group(0))) and (
+            has_span or (claim_after_but and but is not None and but.start() >= m.start())
+        )
+
+    def side_remark(m: re.Match, obj: str) -> bool:
+        """A negation of something else, beside a span given for the query's event."""
+        if timed and has_span:
+            return True
+        obj = _CLAUSE_END.split(obj, maxsplit=1)[0]
+        if re.match(r"\s*such\b", obj, re.I) or find_spans(obj):
+            return False  # "no such event", "nothing between 0 and 10 s": the span is denied
+        named = bool(wanted and stems(obj) & wanted)
+        return attributed and not named
+
+    premise = _PREMISE.search(sentence)
+    if premise and not hedged(premise):
+        return premise.group(0)
+    for m in _INABILITY.finditer(sentence):
+        if hedged(m) or (_PRECISE.match(sentence, m.end()) and has_span):
+            continue
+        if m["verb"].lower() in _KNOWING and not qa and has_span:
+            continue
+        if not side_remark(m, sentence[m.end() :]):
+            return m.group(0)
+    for m in _ABSENCE.finditer(sentence):
+        if timed and _UNTIL.search(sentence, m.start()):
+            continue
+        if not side_remark(m, m["object"] or ""):
+            return m.group(0)[:60].strip()
+    for m in _MISMATCH.finditer(sentence):
+        if hedged(m) or (timed and has_span) or side_remark(m, sentence[m.end() :]):
+            continue
+        return m.group(0)
+    for m in _CONTRAST.finditer(sentence):
+        rejected = m["rejected"] or m["rejected2"] or m["rejected3"]
+        if rejected is None:  # "instead", "whereas": what was seen stands against the query
+            if not attributed:
+                return m.group(0)
+            continue
+        if wanted and stems(rejected) & wanted and not find_spans(rejected):
+            return m.group(0).strip(" ,;")
+    if qa and _UNKNOWING.search(sentence) and not claim_after_but:
+        return _UNKNOWING.search(sentence).group(0)  # type: ignore[union-attr]
+    return None
+
+
+def read_grounding(
+    answer: str, query: str = "", *, duration: float | None = None, fps: float | None = None,
+    normalize: bool = True,
+) -> Reading:  # fmt: skip
+    """The outcome of a grounding output's answer part (see the module docstring)."""
+    answer = clean(answer)
+    if not answer.strip():
+        return Reading("unparsed")
+    best = pick_span(find_spans(answer, fps=fps, duration=duration))
+    context = None
+    if best is not None:
+        context = next(
+            (s for s in _sentence_spans(answer) if s[0] <= best.start < s[1]), (0, len(answer))
+        )
+        context = answer[context[0] : context[1]]
+    cue = refusal_cue(answer, query, span_context=context)
+    if cue is not None:
+        return Reading("refusal", None, cue)
+    if best is None:
+        return Reading("unparsed")
+    span = normalize_span(best.span, duration) if normalize else best.span
+    return Reading("span", span)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, as `sentences` splits them."""
+    out, start = [], 0
+    for m in _SENTENCES.finditer(text):
+        out.append((start, m.start() + (1 if m.group(0).startswith(".") else 0)))
+        start = m.end()
+    return [*out, (start, len(text))]
+
+
+_YES_NO = re.compile(
+    r"^\s*(?:is|are|was|were|does|do|did|can|could|has|have|had|will|would|should)\b", re.I
+)
+_EXISTENCE_QUESTION = re.compile(
+    r"^\s*(?:is|are|was|were)\s+there\b|\b(?:does|do|did)\s+(?:the\s+)?(?:video|clip|footage)\s+"
+    r"(?:show|contain|feature|include|have|depict)\b|\bcan (?:you|we) see\b",
+    re.I,
+)
+_STRONG_QA = re.compile(
+    r"\b(?:cannot|can't|can ?not|unable to|impossible to|not possible to)\s+(?:be\s+)?"
+    r"(?:answer|determine|tell|say|know|confirm)|\bunanswerable\b|\bno such\b|\bat all\b|"
+    r"\bpremise\b|\bassum|\bnot enough\b|\binsufficient\b",
+    re.I,
+)
+
+
+def read_qa(answer: str, question: str = "") -> Reading:
+    """Whether a free-text QA answer refuses (see the module docstring); empty is not a refusal."""
+    answer = clean(answer)
+    if not answer.strip():
+        return Reading("unparsed")
+    yes_no_reply = _YES_NO.match(question) and re.match(r"^\W*(?:yes|no)\b", answer, re.I)
+    if yes_no_reply or _EXISTENCE_QUESTION.search(question):
+        strong = _STRONG_QA.search(answer)
+        return Reading("refusal", None, strong.group(0)) if strong else Reading("answer")
+    cue = refusal_cue(answer, question, qa=True)
+    return Reading("refusal", None, cue) if cue else Reading("answer")

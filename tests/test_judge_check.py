@@ -1,0 +1,91 @@
+"""judge-check: the calibration set, the agreement report, the bars the rules judge must meet."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from data_fixtures import SHARED_DATA
+
+from benchmark import judge_check
+from benchmark.cli import main
+from benchmark.records import Judgment
+from benchmark.scorers import RulesJudge
+from benchmark.scorers.rules import CALIBRATION
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"released annotation files not found at {SHARED_DATA}")
+    return str(SHARED_DATA)
+
+
+def test_kappa_by_hand():
+    # 4 items: labels a a b b, judged a b b b -> p_o = 3/4, p_e = (2*1 + 2*3)/16 = 1/2, κ = 1/2
+    assert judge_check.cohen_kappa(list("aabb"), list("abbb")) == pytest.approx(0.5)
+    assert judge_check.cohen_kappa(list("aa"), list("aa")) is None
+
+
+def test_judgments_map_to_outcomes():
+    ok = {"sample_id": "s", "judge": "j"}
+    assert judge_check.outcome_of(Judgment(**ok, verdict="irrelevant"), "grounding") == "refusal"
+    assert judge_check.outcome_of(Judgment(**ok, verdict="relevant"), "grounding") == "unparsed"
+    span = Judgment(**ok, verdict="relevant", span=(1.0, 2.0))
+    assert judge_check.outcome_of(span, "grounding") == "span"
+    assert judge_check.outcome_of(Judgment(**ok, verdict="refused"), "qa") == "refusal"
+    assert judge_check.outcome_of(Judgment(**ok, verdict="wrong"), "qa") == "answer"
+
+
+def test_the_set_is_large_and_labelled():
+    items = judge_check.load_items()
+    assert len(items) >= 600
+    assert {i.family for i in items} == {"grounding", "qa"}
+    assert len({i.style for i in items}) >= 15
+    assert all(i.span for i in items if i.outcome == "span")
+
+
+def test_rules_judge_meets_the_bars_on_the_synthetic_part():
+    report = judge_check.check(RulesJudge(), data_root="/nonexistent")
+    assert set(report["skipped_tasks"]) >= {"hi_charades", "uvqa_object"}
+    for family in report["families"].values():
+        assert family["accuracy"] >= 0.97
+
+
+def test_recorded_figures_are_those_judge_check_measures(shared_data):
+    report = judge_check.check(RulesJudge(), data_root=shared_data)
+    assert not report["skipped_tasks"]
+    grounding, qa = report["families"]["grounding"], report["families"]["qa"]
+    assert grounding["accuracy"] >= 0.98 and qa["accuracy"] >= 0.97
+    assert grounding["span_agreement"]["iou>=0.9"] >= 0.95
+    assert CALIBRATION["items"] == report["calibration_set"]["items"]
+    assert CALIBRATION["grounding_outcome_agreement"] == round(grounding["accuracy"], 3)
+    assert CALIBRATION["qa_refusal_agreement"] == round(qa["accuracy"], 3)
+    assert CALIBRATION["qa_reason_agreement"] == round(qa["reason_agreement"]["accuracy"], 3)
+    assert RulesJudge().describe()["calibration"] == CALIBRATION
+
+
+def test_cli_prints_tables_and_writes_json(tmp_path, capsys):
+    out = tmp_path / "check.json"
+    assert main(["judge-check", "--sbert", "none", "--data-root", "/nonexistent",
+                 "--out", str(out)]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "label \\ judged" in printed and "grounding:" in printed and "qa:" in printed
+    report = json.loads(out.read_text())
+    assert report["families"]["grounding"]["confusion"]
+
+
+@pytest.mark.parametrize(("task", "floor"), [("hi_charades", 0.66), ("hi_tvgbench", 0.62)])
+def test_categories_of_the_released_gold_refusals(shared_data, task, floor):
+    """Mean Jaccard of the categories read from each gold refusal (with its query) against its
+    own gold categories. The verdicts issue asks for 0.70; measured 0.682 / 0.644 (keyword
+    rules before: 0.411 / 0.426). A floor, so that a change that loses ground fails."""
+    from benchmark.metrics.grounding import category_jaccard
+    from benchmark.scorers.categories import refusal_categories
+    from benchmark.task_loading import load_task
+
+    items = [s for s in load_task(task, data_root=shared_data).samples
+             if s.kind == "irrelevant" and s.refusal]  # fmt: skip
+    scores = [category_jaccard(refusal_categories(s.refusal, s.question), s.categories)
+              for s in items]  # fmt: skip
+    assert sum(scores) / len(scores) >= floor
