@@ -22,6 +22,7 @@ from benchmark.errors import BenchmarkError, RecordError, UsageError
 from benchmark.metrics.grounding import temporal_iou
 from benchmark.records import Judgment, Response, Sample
 from benchmark.scorers.base import Judge
+from benchmark.task_loading import load_task
 
 CALIBRATION_SET = Path(str(files("benchmark") / "calibration" / "outputs.jsonl"))
 SPAN_IOU = 0.9
@@ -44,6 +45,9 @@ class Item:
 
 
 def load_items(path: str | Path = CALIBRATION_SET) -> list[Item]:
+    """The labelled outputs of a calibration file (JSONL, one `Item` per line)."""
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such calibration file")
     items = []
     with open(path, encoding="utf-8") as f:
         for line_no, line in enumerate(f, 1):
@@ -84,8 +88,6 @@ def cohen_kappa(labels: list[str], judged: list[str]) -> float | None:
 
 def samples_for(items: Iterable[Item], data_root: str | None) -> tuple[dict, dict[str, str]]:
     """The samples the items are attached to, and why the tasks that could not load were skipped."""
-    from benchmark.task_loading import load_task
-
     found: dict[tuple[str, str], Sample] = {}
     skipped: dict[str, str] = {}
     for task in sorted({i.task for i in items}):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from benchmark.spans import Span, clean, find_spans, normalize_span, pick_span
+from benchmark.words import lemmas
 
 Outcome = Literal["span", "refusal", "unparsed", "answer"]
 
@@ -175,21 +176,22 @@ class Reading:
 
 
 def stems(text: str) -> set[str]:
-    """Content words, crudely stemmed (plural -s, -es, -ing), for overlap tests."""
-    out = set()
-    for word in re.findall(r"[a-z0-9]+", text.lower()):
-        if word in _STOP or len(word) < 3:
-            continue
-        for suffix in ("ing", "es", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-                word = word[: -len(suffix)]
-                break
-        out.add(word)
-    return out
+    """The lemmas of a text's content words (`benchmark.words`), for overlap tests."""
+    return lemmas(text, stop=_STOP, min_length=3)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: split after . ! ? ;, at line breaks and at a period glued
+    to the next sentence ("…the video.The query…", as the released refusals write)."""
+    out, start = [], 0
+    for m in _SENTENCES.finditer(text):
+        out.append((start, m.start() + (1 if m.group(0).startswith(".") else 0)))
+        start = m.end()
+    return [*out, (start, len(text))]
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in (p.strip() for p in _SENTENCES.split(text)) if s]
+    return [s for s in (text[a:b].strip() for a, b in sentence_bounds(text)) if s]
 
 
 def refusal_cue(
@@ -231,11 +233,11 @@ def _sentence_cue(
 
     def hedged(m: re.Match) -> bool:
         """An uncertain or "not exactly" phrase, followed by a claim or a span: not a refusal."""
-        return bool(_HEDGE.match(sentence, m.start()) or _HEDGE.search(m.group(0))) and (
+        return bool(_HEDGE.search(m.group(0))) and (
             has_span or (claim_after_but and but is not None and but.start() >= m.start())
         )
 
-    def side_remark(m: re.Match, obj: str) -> bool:
+    def side_remark(obj: str) -> bool:
         """A negation of something else, beside a span given for the query's event."""
         if timed and has_span:
             return True
@@ -253,15 +255,15 @@ def _sentence_cue(
             continue
         if m["verb"].lower() in _KNOWING and not qa and has_span:
             continue
-        if not side_remark(m, sentence[m.end() :]):
+        if not side_remark(sentence[m.end() :]):
             return m.group(0)
     for m in _ABSENCE.finditer(sentence):
         if timed and _UNTIL.search(sentence, m.start()):
             continue
-        if not side_remark(m, m["object"] or ""):
+        if not side_remark(m["object"] or ""):
             return m.group(0)[:60].strip()
     for m in _MISMATCH.finditer(sentence):
-        if hedged(m) or (timed and has_span) or side_remark(m, sentence[m.end() :]):
+        if hedged(m) or (timed and has_span) or side_remark(sentence[m.end() :]):
             continue
         return m.group(0)
     for m in _CONTRAST.finditer(sentence):
@@ -272,42 +274,28 @@ def _sentence_cue(
             continue
         if wanted and stems(rejected) & wanted and not find_spans(rejected):
             return m.group(0).strip(" ,;")
-    if qa and _UNKNOWING.search(sentence) and not claim_after_but:
-        return _UNKNOWING.search(sentence).group(0)  # type: ignore[union-attr]
-    return None
+    unknowing = _UNKNOWING.search(sentence) if qa else None
+    return unknowing.group(0) if unknowing and not claim_after_but else None
 
 
 def read_grounding(
-    answer: str, query: str = "", *, duration: float | None = None, fps: float | None = None,
-    normalize: bool = True,
-) -> Reading:  # fmt: skip
-    """The outcome of a grounding output's answer part (see the module docstring)."""
+    answer: str, query: str = "", *, duration: float | None = None, fps: float | None = None
+) -> Reading:
+    """The outcome of a grounding output's answer part (see the module docstring); the span is
+    ordered and clipped to the duration. `fps` converts spans written in frames."""
     answer = clean(answer)
     if not answer.strip():
         return Reading("unparsed")
     best = pick_span(find_spans(answer, fps=fps, duration=duration))
     context = None
-    if best is not None:
-        context = next(
-            (s for s in _sentence_spans(answer) if s[0] <= best.start < s[1]), (0, len(answer))
-        )
-        context = answer[context[0] : context[1]]
+    if best is not None:  # the sentence that gives the span
+        context = next(answer[a:b] for a, b in sentence_bounds(answer) if best.start < b)
     cue = refusal_cue(answer, query, span_context=context)
     if cue is not None:
         return Reading("refusal", None, cue)
     if best is None:
         return Reading("unparsed")
-    span = normalize_span(best.span, duration) if normalize else best.span
-    return Reading("span", span)
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, as `sentences` splits them."""
-    out, start = [], 0
-    for m in _SENTENCES.finditer(text):
-        out.append((start, m.start() + (1 if m.group(0).startswith(".") else 0)))
-        start = m.end()
-    return [*out, (start, len(text))]
+    return Reading("span", normalize_span(best.span, duration))
 
 
 _YES_NO = re.compile(

@@ -25,13 +25,11 @@ __all__ = [
     "Span",
     "TaggedOutput",
     "answer_part",
-    "find_spans",
     "is_refusal",
     "last_block",
     "normalize_span",
     "parse_grounding_output",
     "parse_span",
-    "refusal_cue",
     "split_tags",
     "tag_blocks",
     "to_seconds",
@@ -127,16 +125,7 @@ def answer_part(text: str, *, select: str = "last") -> str:
     return _ANY_TAG.sub(" ", scope).strip()
 
 
-# --- spans and refusals (compatibility names; see benchmark.spans and benchmark.outcomes) ---------
-
-
-def find_spans(text: str) -> list[Span]:
-    """Every time range in the text, in reading order, as written (`benchmark.spans`).
-
-    >>> find_spans("from 3 to 7.5 seconds, then between 0:10 and 0:12")
-    [(3.0, 7.5), (10.0, 12.0)]
-    """
-    return [m.span for m in spans.find_spans(text)]
+# --- spans and refusals of whole outputs (the reading itself: benchmark.spans, benchmark.outcomes)
 
 
 def parse_span(text: str, *, duration: float | None = None, select: str = "last") -> Span | None:
@@ -155,17 +144,6 @@ def parse_span(text: str, *, duration: float | None = None, select: str = "last"
         return None
     chosen = spans.pick_span(found) if select == "last" else found[0]
     return spans.normalize_span(chosen.span, duration)  # type: ignore[union-attr]
-
-
-def refusal_cue(text: str, query: str = "") -> str | None:
-    """The phrase by which a free-text answer refuses, or None (`benchmark.outcomes`).
-
-    >>> refusal_cue("The video does not show a dog.")
-    'does not show a dog'
-    >>> refusal_cue("A man is not running; he walks from 3 to 5.") is None
-    True
-    """
-    return outcomes.read_qa(text, query).cue
 
 
 def is_refusal(text: str, question: str = "") -> bool:

@@ -242,31 +242,34 @@ def labelled(q, x, y, a, b, rng):
     return text, "span", span
 
 
-def hedged(q, x, y, a, b, rng):
-    s, span = span_text(a, b, rng)
-    text = rng.choice([
-        f"I'm not sure, but it is around {s}.",
-        f"It's hard to tell exactly, but the event seems to happen {s}.",
-        f"Possibly {s}; the frames are blurry.",
-        f"I can't determine the exact moment, but roughly {s}.",
-        f"The query doesn't perfectly match, but the closest moment is {s}.",
-        f"I think it is {s}, though I'm not certain.",
-        f"Probably {s}. The {x} is partly hidden.",
-    ])  # fmt: skip
-    return text, "span", span
+def span_phrases(*templates: str):
+    """A style that gives the span in one of these phrasings ({s}: the span, {x}: a thing the
+    query names, {a}: the start)."""
+
+    def style(q, x, y, a, b, rng):
+        s, span = span_text(a, b, rng)
+        return rng.choice(templates).format(s=s, x=x, a=a), "span", span
+
+    return style
 
 
-def side_remark(q, x, y, a, b, rng):
-    s, span = span_text(a, b, rng)
-    text = rng.choice([
-        f"There's no audio, but the action happens {s}.",
-        f"The {x} is not seen until {a:.0f} s; the event takes place {s}.",
-        f"The camera does not move. The event occurs {s}.",
-        f"It doesn't start before {a:.0f} seconds: the moment is {s}.",
-        f"No other people are present. The query matches {s}.",
-        f"There is no doubt: {s}.",
-    ])  # fmt: skip
-    return text, "span", span
+hedged = span_phrases(
+    "I'm not sure, but it is around {s}.",
+    "It's hard to tell exactly, but the event seems to happen {s}.",
+    "Possibly {s}; the frames are blurry.",
+    "I can't determine the exact moment, but roughly {s}.",
+    "The query doesn't perfectly match, but the closest moment is {s}.",
+    "I think it is {s}, though I'm not certain.",
+    "Probably {s}. The {x} is partly hidden.",
+)
+side_remark = span_phrases(
+    "There's no audio, but the action happens {s}.",
+    "The {x} is not seen until {a:.0f} s; the event takes place {s}.",
+    "The camera does not move. The event occurs {s}.",
+    "It doesn't start before {a:.0f} seconds: the moment is {s}.",
+    "No other people are present. The query matches {s}.",
+    "There is no doubt: {s}.",
+)
 
 
 def terse_refusal(q, x, y, a, b, rng):
@@ -440,6 +443,23 @@ def gold_or_random_span(sample, rng):
     return a, min(duration, a + rng.uniform(1, duration * 0.3))
 
 
+def row(sample, family, style, text, outcome, span=None, reason=None) -> dict:
+    """One labelled output of the set."""
+    out = {"task": sample.task, "sample_id": sample.id, "family": family, "style": style}
+    out |= {"text": text, "outcome": outcome}
+    if span is not None:
+        out["span"] = [float(span[0]), float(span[1])]
+    if reason is not None:
+        out["reason"] = reason
+    return out
+
+
+def things(sample, rng) -> tuple[str, str]:
+    """A thing the query names and one it does not."""
+    x = noun(sample.question, rng)
+    return x, rng.choice([t for t in OTHER_THINGS if t != x])
+
+
 def build(data_root: str | None, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     rows = []
@@ -448,29 +468,22 @@ def build(data_root: str | None, seed: int = 0) -> list[dict]:
         samples = load_task(task, data_root=data_root).samples
         for sample in rng.sample(samples, n):
             style = styles[len(rows) % len(styles)]
-            x = noun(sample.question, rng)
-            y = rng.choice([t for t in OTHER_THINGS if t != x])
+            x, y = things(sample, rng)
             a, b = gold_or_random_span(sample, rng)
             text, outcome, span = GROUNDING_STYLES[style](sample.question, x, y, a, b, rng)
-            row = {"task": task, "sample_id": sample.id, "family": "grounding", "style": style}
-            row |= {"text": text, "outcome": outcome}
-            if span is not None:
-                row["span"] = [float(span[0]), float(span[1])]
-            rows.append(row)
+            rows.append(row(sample, "grounding", style, text, outcome, span))
     for task, n in {**QA_TASKS, **SYNTH_QA}.items():
         samples = load_task(task, data_root=data_root).samples
         for k, sample in enumerate(rng.sample(samples, min(n, len(samples)))):
             pool = QA_STYLES_ANSWERABLE if sample.kind == "answerable" else QA_STYLES_UNANSWERABLE
             style = pool[(k + len(rows)) % len(pool)]
             text, outcome, reason = qa_output(sample, rng, style)
-            row = {"task": task, "sample_id": sample.id, "family": "qa", "style": style}
-            row |= {"text": text, "outcome": outcome}
-            if reason and sample.kind == "unanswerable" and outcome == "refusal":
-                row["reason"] = reason
-            rows.append(row)
+            if sample.kind != "unanswerable" or outcome != "refusal":
+                reason = None
+            rows.append(row(sample, "qa", style, text, outcome, reason=reason))
     rows += holdout(data_root, random.Random(seed + 1))
-    for k, row in enumerate(rows):
-        row["id"] = f"cal-{k:04d}"
+    for k, item in enumerate(rows):
+        item["id"] = f"cal-{k:04d}"
     return rows
 
 
@@ -574,33 +587,25 @@ def holdout(data_root: str | None, rng: random.Random) -> list[dict]:
                  for s in load_task(t, data_root=data_root).samples]  # fmt: skip
     for text, outcome in HOLDOUT_GROUNDING * 2:
         sample = rng.choice(grounding)
-        x = noun(sample.question, rng)
-        y = rng.choice([t for t in OTHER_THINGS if t != x])
+        x, y = things(sample, rng)
         a, b = gold_or_random_span(sample, rng)
         s, span = span_text(a, b, rng)
         if "{a1}" in text or "{b1}" in text:
             span = (round(a, 1), round(b, 1))
         q = sample.question.strip().rstrip(".").lower()
-        row = {"task": sample.task, "sample_id": sample.id, "family": "grounding"}
-        row |= {"style": "holdout", "outcome": outcome}
-        row["text"] = text.format(s=s, x=x, y=y, q=q, a1=round(a, 1), b1=round(b, 1))
-        if outcome == "span":
-            row["span"] = [float(span[0]), float(span[1])]
-        rows.append(row)
+        text = text.format(s=s, x=x, y=y, q=q, a1=round(a, 1), b1=round(b, 1))
+        rows.append(
+            row(sample, "grounding", "holdout", text, outcome, span if outcome == "span" else None)
+        )
     unanswerable = [s for t in ("uvqa_object", "uvqa_attribute", "synth_uvqa")
                     for s in load_task(t, data_root=data_root).samples]  # fmt: skip
     for text in HOLDOUT_QA_REFUSALS * 3:
         sample = rng.choice(unanswerable)
         e = " ".join(sample.altered.split()[-2:])
         y = rng.choice([t for t in OTHER_THINGS if t not in e])
-        row = {"task": sample.task, "sample_id": sample.id, "family": "qa", "style": "holdout"}
-        row |= {"text": text.format(e=e, y=y), "outcome": "refusal"}
-        rows.append(row)
+        rows.append(row(sample, "qa", "holdout", text.format(e=e, y=y), "refusal"))
     for text in HOLDOUT_QA_ANSWERS * 3:
-        sample = rng.choice(unanswerable)
-        row = {"task": sample.task, "sample_id": sample.id, "family": "qa", "style": "holdout"}
-        row |= {"text": text, "outcome": "answer"}
-        rows.append(row)
+        rows.append(row(rng.choice(unanswerable), "qa", "holdout", text, "answer"))
     return rows
 
 

@@ -72,7 +72,19 @@ def test_cli_prints_tables_and_writes_json(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "label \\ judged" in printed and "grounding:" in printed and "qa:" in printed
     report = json.loads(out.read_text())
-    assert report["families"]["grounding"]["confusion"]
+    for family, figures in report["families"].items():  # the table prints what the JSON holds
+        assert f"{family}: n={figures['n']}  agreement {figures['accuracy']:.1%}" in printed
+        assert sum(sum(row.values()) for row in figures["confusion"].values()) == figures["n"]
+
+
+def test_a_missing_or_bad_calibration_file_is_one_line(tmp_path, capsys):
+    assert main(["judge-check", "--sbert", "none", "--calibration", str(tmp_path / "no")]) == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n')
+    assert main(["judge-check", "--sbert", "none", "--calibration", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "no such calibration file" in err and f"{bad}:1: not a calibration item" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(("task", "floor"), [("hi_charades", 0.66), ("hi_tvgbench", 0.62)])

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmark.parse import parse_span
-from benchmark.spans import find_spans, pick_span
+from benchmark.spans import find_spans, normalize_span, pick_span, to_seconds
 
 
 def spans(text, **kw):
@@ -48,6 +48,9 @@ def spans(text, **kw):
         ("1m05s to 1m10s", (65.0, 70.0)),
         ("500 ms to 1500 ms", (0.5, 1.5)),
         ("12.5 → 17.8", (12.5, 17.8)),
+        ("12 – 18", (12.0, 18.0)),
+        ("12.5 sec - 17.8 sec", (12.5, 17.8)),
+        ("between 0:05 and 1:02:03", (5.0, 3723.0)),
     ],
 )
 def test_every_format_is_read(text, expected):
@@ -112,3 +115,50 @@ def test_any_span_in_any_format_reads_back_exactly(a, b, style, prose):
     found = spans(f"{prose}{body}.")
     assert len(found) == 1
     assert found[0] == pytest.approx((a, b), abs=1e-6)
+
+
+# --- clock times, normalising, whole outputs ------------------------------------------------
+
+
+_number = st.floats(min_value=0, max_value=10_000, allow_nan=False).map(lambda x: round(x, 2))
+
+
+def test_to_seconds_reads_clock_times():
+    assert to_seconds("00:00") == 0.0
+    assert to_seconds("10:00.5") == 600.5
+
+
+def test_normalize_swaps_and_clips():
+    assert normalize_span((20.0, 10.0)) == (10.0, 20.0)
+    assert normalize_span((80.0, 120.0), duration=100.0) == (80.0, 100.0)
+    assert normalize_span((150.0, 160.0), duration=100.0) == (100.0, 100.0)
+
+
+def test_parse_span_prefers_the_answer_block_and_the_last_range():
+    text = "<think>maybe 1 to 2</think><answer>3 to 4, or rather 5 to 6</answer>"
+    assert parse_span(text) == (5.0, 6.0)
+    assert parse_span(text, select="first") == (3.0, 4.0)
+    with pytest.raises(ValueError, match="select"):
+        parse_span(text, select="middle")
+
+
+_number = st.floats(min_value=0, max_value=10_000, allow_nan=False).map(lambda x: round(x, 2))
+
+
+@given(start=st.integers(0, 5999), end=st.integers(0, 5999))
+def test_clock_spans_round_trip(start, end):
+    def clock(seconds):
+        return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+    assert spans(f"{clock(start)} to {clock(end)}") == [(float(start), float(end))]
+
+
+@given(
+    span=st.tuples(_number, _number),
+    duration=st.none() | st.floats(min_value=0.1, max_value=5000, allow_nan=False),
+)
+def test_normalized_span_is_ordered_and_within_the_video(span, duration):
+    start, end = normalize_span(span, duration)
+    assert start <= end
+    if duration is not None:
+        assert 0 <= start <= end <= duration

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from benchmark.records import CATEGORIES
+from benchmark.words import VERBS, lemma, words
 
 OBJECT, MOVING, SPATIAL, PART, ACTION, SEQUENCE, VALUE, COUNTING, COMPARISON, SCENE, TRANSITION = (
     CATEGORIES
@@ -109,18 +110,6 @@ CLASS_CATEGORY = {
     "sequence": SEQUENCE,
     "part": PART,
 }
-#: Common action verbs (lemmas); a verb the query uses that the refusal replaces is an action edit.
-VERBS = frozenset(
-    "open close take put hold pick drop throw toss eat drink sit stand walk run jump climb "
-    "pour wash clean cut cook stir mix fold unfold wipe sweep push pull carry lift lower "
-    "place grab reach turn switch start stop play watch look read write type call talk "
-    "speak sing dance laugh cry smile frown sneeze cough wake sleep lie lay dress undress "
-    "wear remove tie untie kick hit catch swing ride drive park enter leave exit come go "
-    "fix repair build break light fill empty spill shake nod wave point hug kiss tidy "
-    "throw serve slice chop peel crack bake fry boil grill paint draw show hand give get "
-    "bring send use move roll spin slide fall rise flip sip chew bite swallow smell touch "
-    "rub scratch tap knock press squeeze hang store keep grasp snuggle cuddle".split()
-)
 _GENERIC = frozenset(
     "query video footage clip segment scene part portion interval moment request description "
     "shows show shown showing depicts depicted displays displayed features contains appears "
@@ -131,22 +120,6 @@ _GENERIC = frozenset(
     "be been being it its with from for by as so no any nothing none satisfies satisfy "
     "satisfied".split()
 )
-_WORD = re.compile(r"[a-z]+")
-
-
-def _lemma(word: str) -> str:
-    """A crude lemma: plural and verb endings off ("taking" -> "take", "running" -> "run")."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            base = word[: -len(suffix)] + keep
-            if base + "e" in VERBS:
-                return base + "e"  # taking -> take, placed -> place
-            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2]:
-                base = base[:-1]  # running -> run, stopped -> stop
-            return base
-    return word
-
-
 _NEGATOR = re.compile(
     r"\b(?:not|no|never|without|nor|instead of|rather than|absence of|lack of)\b|n't\b"
 )
@@ -170,13 +143,9 @@ def _negated(text: str) -> set[str]:
     word followed by "is absent / missing / not"."""
     out = set()
     for m in _NEGATOR.finditer(text):
-        out |= {_lemma(w) for w in _words(text[m.end() : m.end() + 45])[:5]}
-    out |= {_lemma(m.group(1)) for m in _ABSENT_AFTER.finditer(text)}
+        out |= {lemma(w) for w in words(text[m.end() : m.end() + 45])[:5]}
+    out |= {lemma(m.group(1)) for m in _ABSENT_AFTER.finditer(text)}
     return out
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
 
 
 _CLASS_LEMMAS = frozenset(w for members in WORD_CLASSES.values() for w in members)
@@ -187,7 +156,7 @@ def refusal_categories(explanation: str, query: str = "") -> tuple[str, ...]:
     CATEGORIES order; see the module docstring)."""
     text = re.sub(r"\b(?:no|any|every|the) (?:part|portion)s?\b", " ", explanation.lower())
     text = re.sub(r"\brather than\b", " instead of ", text)
-    said_words, asked_words = _words(text), _words(query)
+    said_words, asked_words = words(text), words(query)
     said, asked = set(said_words), set(asked_words)
     new = said - asked
     denied = _negated(text)
@@ -198,7 +167,7 @@ def refusal_categories(explanation: str, query: str = "") -> tuple[str, ...]:
         substituted = bool(new & members)
         if substituted or (name != "spatial" and asked & members & denied):
             found.add(CLASS_CATEGORY[name])
-    moving = bool({_lemma(w) for w in asked} & _MOVEMENT)
+    moving = bool({lemma(w) for w in asked} & _MOVEMENT)
     for word in asked & WORD_CLASSES["direction"]:
         if word in _PARTICLES and not moving:
             continue  # "picks up" / "puts down": a verb particle, not a direction
@@ -206,8 +175,8 @@ def refusal_categories(explanation: str, query: str = "") -> tuple[str, ...]:
             found.add(MOVING)
     if asked & WORD_CLASSES["part"] and (new & WORD_CLASSES["part"] or asked & denied):
         found.add(PART)
-    said_lemmas, new_lemmas = {_lemma(w) for w in said}, {_lemma(w) for w in new}
-    asked_lemmas = {_lemma(w) for w in asked}
+    said_lemmas, new_lemmas = {lemma(w) for w in said}, {lemma(w) for w in new}
+    asked_lemmas = {lemma(w) for w in asked}
     asked_verbs, new_verbs = asked_lemmas & VERBS, (new_lemmas - asked_lemmas) & VERBS
     if asked_verbs & denied or (asked_verbs and new_verbs and not found - {ACTION}):
         found.add(ACTION)

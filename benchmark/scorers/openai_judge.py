@@ -27,12 +27,12 @@ from benchmark.openai_client import (
     ask_json,
     default_cache_path,
 )
-from benchmark.parse import normalize_span
 from benchmark.prompts import template
 from benchmark.records import CATEGORIES, VERDICTS_OF_KIND, Judgment, Response, Sample
 from benchmark.scorers.base import Judge
 from benchmark.scorers.sbert import SbertScorer
 from benchmark.scorers.spec import JudgeSpec
+from benchmark.spans import normalize_span
 
 PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + answer_type_v1
 DEFAULT_CONCURRENCY = 8

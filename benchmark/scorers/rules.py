@@ -25,8 +25,6 @@ QA (UVQA)
 
 from __future__ import annotations
 
-import re
-
 from benchmark.families import GROUNDING, QA
 from benchmark.outcomes import read_qa, stems
 from benchmark.parse import answer_part, parse_grounding_output
@@ -35,6 +33,7 @@ from benchmark.scorers.base import Judge
 from benchmark.scorers.categories import refusal_categories
 from benchmark.scorers.sbert import SbertScorer
 from benchmark.scorers.spec import JudgeSpec
+from benchmark.words import words
 
 RULES_VERSION = "rules_v2"
 #: The rules' agreement with the shipped calibration set (`refusal-bench judge-check --sbert none`
@@ -183,7 +182,7 @@ class RulesJudge(Judge):
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS]
+    return [w for w in words(text) if w not in _STOPWORDS]
 
 
 def answer_matches(answer: str, reference: str, similarity: float | None = None) -> bool:
