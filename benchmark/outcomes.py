@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from benchmark.spans import Span, clean, find_spans, normalize_span, pick_span
-from benchmark.words import lemmas
+from benchmark.words import VERBS, lemmas
 
 Outcome = Literal["span", "refusal", "unparsed", "answer"]
 
@@ -47,8 +47,10 @@ _SEE = (
 _MISMATCH = re.compile(
     r"\b(?:un|ir|in)(?:related|relevan\w*|consisten\w*|compatib\w*|answerable)\b|\bmismatch|"
     r"\bmisalign|\bcontradict|\bconflicts?\b|\bno longer (?:match|fit|correspond|align)|"
-    r"\bnot\s+(?:related|relevant|consistent|compatible|answerable|"
+    r"(?:\bnot|n't)\s+(?:\w+ly\s+)?(?:related|relevant|consistent|compatible|answerable|"
     r"accurate|applicable|correct|true|the case)\b|"
+    r"(?:\bnot|n't)\s+(?:\w+\s+){0,4}?(?:in|within|inside|part of)\s+(?:the|this|that)\s+"
+    r"(?:video|clip|footage|scene|recording)\b|"
     rf"\b(?:does|do|did|is|are|was|were|would|could|can)\s*{_NEG}\s+(?:\w+ly\s+)?"
     r"(?:match|matches|align|aligns|correspond|corresponds|fit|fits|agree|agrees|apply|applies|"
     r"relate|relates|reflect|reflects|describe|describes|hold|holds|line up|consistent|accurate|"
@@ -66,23 +68,25 @@ _MISMATCH = re.compile(
     re.I,
 )
 _ABSENCE = re.compile(
-    rf"\b(?:there\s*(?:is|are|was|were|'s|'re)\s*(?:no|not any|nothing|{_NEG} any)"
+    rf"\b(?:there\s*(?:is|are|was|were|'s|'re)\s*(?:no|not any|nothing|{_NEG} (?:any|an?\b))"
     r"(?!\s+(?:doubt|question|problem)\b)|"
     rf"(?:i|we|you)\s*(?:do|did|can|could|cannot|can't|couldn't)?\s*{_NEG}?\s*(?:see|find|spot|"
     rf"notice|observe)\s+(?:no|any|nothing)|(?:does|do|did|is|are|was|were)\s*{_NEG}\s+"
-    rf"(?:\w+\s+){{0,3}}?{_SEE}|never\s+(?:\w+ly\s+)?{_SEE}|no\s+(?!doubt|problem|later|"
+    rf"(?:\w+\s+){{0,3}}?{_SEE}|never\s+(?:\w+\s+){{0,3}}?{_SEE}|no\s+(?!doubt|problem|later|"
     r"earlier|more|less|sooner|longer|question|one else)"
     r"(?=(?:\w+\s+){1,3}(?:is|are|was|were|appears?|can|"
     r"could|in|on|at|shows?|seen|visible|present|anywhere|exists?|to be))|nothing\s+(?:is|was)"
+    r"|\b(?:but|and|yet|with)\s+no\s+(?!doubt|problem|later|earlier|more|less|one else)(?=\w)"
     r"|(?:video|clip|footage|scene|it)\s+(?:has|have|had|contains?|shows?|features?|includes?)"
     r"\s+no\b(?!\s+(?:doubt|problem)))\s*(?P<object>[^.;:!?]{0,60})",
     re.I,
 )
 _INABILITY = re.compile(
     r"\b(?:cannot|can't|can ?not|could not|couldn't|unable to|impossible to|not possible to|"
-    r"no way to|fail(?:s|ed)? to|hard to|difficult to)\s+(?:be\s+)?(?:\w+ly\s+)?"
+    r"(?:not|n't) able to|no way to|fail(?:s|ed)? to|hard to|difficult to)\s+(?:be\s+)?"
+    r"(?:\w+ly\s+)?"
     r"(?P<verb>find|found|locate|located|see|seen|spot|spotted|detect|detected|identify|"
-    r"identified|ground|grounded|pinpoint|localize|localise|answer|answered|determine|"
+    r"identified|ground|grounded|pinpoint|locali[sz]ed?|answer|answered|determine|"
     r"determined|tell|told|say|know|confirm|confirmed|verify|verified|infer|inferred|judge|"
     r"assess|observe|observed|provide|give|match|matched)\b",
     re.I,
@@ -95,11 +99,18 @@ _PREMISE = re.compile(
     r"erroneous|inaccurate|based on)\b|\b(?:not|no|insufficient|lack of)\s+(?:enough\s+)?"
     r"(?:information|evidence|details?|context|visual (?:evidence|information))\b|"
     r"\bnot enough\b|n't\s+(?:\w+\s+){0,3}enough\b|\binsufficient\b|\btrick question\b|"
+    r"\b(?:need|needs|needed|require|requires)\s+more\s+(?:footage|information|context|detail|"
+    r"evidence|frames)\b|\bbeyond what\b|"
     r"\b(?:contains?|has|have|with)\s+(?:an?\s+)?(?:error|mistake|inaccuracy)\b|"
+    r"\bnot (?:answerable|possible to (?:answer|tell|say))\b",
+    re.I,
+)
+#: "The query mentions X, but / ; however, the video shows Y": read over the whole answer, as the
+#: contrast often spans a semicolon.
+_QUERY_VERSUS_VIDEO = re.compile(
     r"\b(?:query|question|description|prompt|request)\s+(?:\w+\s+){0,2}?(?:is about|mentions?|"
     r"refers? to|asks? (?:about|for)|describes?|says|talks about|states|specifies|claims|"
-    r"involves?)\b[^.;]*?(?:\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\byet\b)|"
-    r"\bnot (?:answerable|possible to (?:answer|tell|say))\b",
+    r"implies|involves?)\b[^.]*?(?:\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\byet\b)",
     re.I,
 )
 _CONTRAST = re.compile(
@@ -122,6 +133,9 @@ _HEDGE = re.compile(
 )
 _BUT = re.compile(r"\b(?:but|however|though|although|yet|still|nevertheless|that said)\b", re.I)
 _NEGATED = re.compile(rf"\b{_NEG}\b|\bno\b|\bnothing\b|\bnone\b|n't\b", re.I)
+_DENIED_WORDS = re.compile(
+    r"(?:\bnot\b|n't\b|\bnever\b|\bno\b)\s+(?P<what>(?:[\w-]+\s+){0,3}[\w-]+)", re.I
+)
 _CLAUSE_END = re.compile(r",|\b(?:but|however|though|although|yet|while)\b", re.I)
 _UNTIL = re.compile(r"\b(?:until|till|before|after)\b", re.I)
 _PRECISE = re.compile(r"\s*(?:the\s+)?(?:exact|precise|specific)\w*", re.I)
@@ -210,6 +224,9 @@ def refusal_cue(
         return whole.group(0).strip()
     wanted = stems(query)
     attributed = span_context is not None and _attributes_span(span_context, wanted)
+    contrast = None if attributed else _QUERY_VERSUS_VIDEO.search(text)
+    if contrast:
+        return contrast.group(0)
     for sentence in sentences(text):
         cue = _sentence_cue(sentence, wanted, attributed, span_context is not None, qa)
         if cue:
@@ -260,6 +277,8 @@ def _sentence_cue(
     for m in _ABSENCE.finditer(sentence):
         if timed and _UNTIL.search(sentence, m.start()):
             continue
+        if _looks_rather_than_is(sentence, m):
+            continue  # "doesn't appear angry": how something looks, not whether it is there
         if not side_remark(m["object"] or ""):
             return m.group(0)[:60].strip()
     for m in _MISMATCH.finditer(sentence):
@@ -274,8 +293,31 @@ def _sentence_cue(
             continue
         if wanted and stems(rejected) & wanted and not find_spans(rejected):
             return m.group(0).strip(" ,;")
-    unknowing = _UNKNOWING.search(sentence) if qa else None
-    return unknowing.group(0) if unknowing and not claim_after_but else None
+    # the query's own action denied ("she never pours anything"); in QA also the thing asked
+    # about ("she does not carry an umbrella" to "what colour is her umbrella?")
+    asked = wanted if qa else wanted & VERBS
+    for m in _DENIED_WORDS.finditer(sentence):
+        denied = asked & lemmas(m["what"]) and not (timed and has_span) and not hedged(m)
+        if denied and (qa or not side_remark(m["what"])):
+            return m.group(0)
+    unknowing = _UNKNOWING.search(sentence) if qa else None  # with a claim beside it, a hedge
+    return unknowing.group(0) if unknowing and but is None else None
+
+
+_APPEAR = re.compile(r"\b(?:appear(?:s|ed)?|seem(?:s|ed)?)\s*$", re.I)
+_BEING_THERE = re.compile(
+    r"\s*(?:$|[.,;:!?]|(?:in|at|on|anywhere|there|during|throughout|ever|again|here|"
+    r"to be (?:in|at|on|there|present|visible|shown|seen|any|an?\b)|to (?:contain|show|include|"
+    r"feature|have|exist|occur|happen)))",
+    re.I,
+)
+
+
+def _looks_rather_than_is(sentence: str, m: re.Match) -> bool:
+    """Whether a negated "appear"/"seem" speaks of how a thing looks ("doesn't appear angry")
+    rather than of whether it is there ("doesn't appear in the video", "doesn't appear")."""
+    head = m.group(0)[: len(m.group(0)) - len(m["object"] or "")].rstrip()
+    return bool(_APPEAR.search(head)) and not _BEING_THERE.match(sentence, m.start("object"))
 
 
 def read_grounding(
@@ -323,5 +365,25 @@ def read_qa(answer: str, question: str = "") -> Reading:
     if yes_no_reply or _EXISTENCE_QUESTION.search(question):
         strong = _STRONG_QA.search(answer)
         return Reading("refusal", None, strong.group(0)) if strong else Reading("answer")
-    cue = refusal_cue(answer, question, qa=True)
+    cue = refusal_cue(answer, question, qa=True) or _denies_by_what_it_saw(answer, question)
     return Reading("refusal", None, cue) if cue else Reading("answer")
+
+
+_RHETORICAL = re.compile(r"^\W*(?:what|which)\s+\w+(?:\s+\w+)?\s*\?", re.I)
+_ONLY_SAW = re.compile(
+    r"\b(?:only\s+(?:saw|see|sees|seen|shows?|showed|features?|depicts?|contains?)|"
+    r"(?:saw|see|sees|shows?|showed|features?|depicts?|contains?)\s+only)\b",
+    re.I,
+)
+
+
+def _denies_by_what_it_saw(answer: str, question: str) -> str | None:
+    """An implicit refusal: "What dog? …", or "I only saw a cat" naming nothing the question
+    asks about."""
+    rhetorical = _RHETORICAL.match(answer)
+    if rhetorical:
+        return rhetorical.group(0).strip()
+    only = _ONLY_SAW.search(answer)
+    if only and not stems(answer) & stems(question):
+        return only.group(0)
+    return None

@@ -130,6 +130,7 @@ _END_GAP = re.compile(
 )
 
 
+_START_WORD = re.compile(r"\b(?:start\w*|begin\w*|onset)\b", re.I)
 _END_WORD = re.compile(r"\b(?:end|ends|ending|ended|finish\w*|stop\w*|conclud\w*|lasts)\b", re.I)
 
 
@@ -165,9 +166,16 @@ def _prose_and_labelled(text: str, fps, duration) -> list[SpanMatch]:
         gap, before = text[a.end : b.start], text[max(0, a.start - 40) : a.start]
         labelled_end = bool(_END_GAP.match(gap)) and bool(_END_WORD.search(gap))
         structured = bool(_START_LABEL.search(before) and _END_GAP.match(gap))
+        # "at 3 s the person starts, and at 8 s they finish": a start word by the first time,
+        # an end word by the second, within one sentence
+        narrated = bool(
+            _START_WORD.search(before[-25:] + text[a.end : a.end + 30])
+            and _END_WORD.search(gap + text[b.end : b.end + 25])
+            and not re.search(r"[.;!?]\s", gap)
+        )
         if len(gap) > 60:
             matched = False
-        elif structured or labelled_end or _CONNECTOR.match(gap):
+        elif structured or labelled_end or narrated or _CONNECTOR.match(gap):
             matched = True
         elif _AND.match(gap):
             matched = bool(_BETWEEN.search(before))

@@ -21,10 +21,22 @@ VERBS = frozenset(
     "fix repair build break light fill empty spill shake nod wave point hug kiss tidy "
     "serve slice chop peel crack bake fry boil grill paint draw show hand give get "
     "bring send use move roll spin slide fall rise flip sip chew bite swallow smell touch "
-    "rub scratch tap knock press squeeze hang store keep grasp snuggle cuddle".split()
+    "rub scratch tap knock press squeeze hang store keep grasp snuggle cuddle appear disappear "
+    "peck steal flash pierce weigh measure retrieve dice mash grate whisk knead spread pack "
+    "unpack load unload lock unlock zip unzip button unbutton plug unplug insert attach detach "
+    "wrap unwrap tear rip shred sew knit iron fold hug pet feed chase follow lead lean bend kneel "
+    "crawl wander rush hurry jog sprint skip hop bounce float sink swim dive surf ski skate "
+    "throw shoot aim fire strike punch slap grab drag drop collect gather arrange stack sort "
+    "organize hide reveal cover uncover demonstrate teach "
+    "learn practice perform rehearse stretch exercise lift rest relax yawn blink stare glance "
+    "peek peer wink whisper shout scream yell cheer clap applaud greet kiss cook heat cool "
+    "melt freeze burn smoke blow inflate deflate catch release accept reject dry sprinkle "
+    "scatter begin drain squirt spray brush comb shave rinse soak scoop flip toss vanish pop "
+    "fade shrink grow travel emerge".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_ENDINGS = (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", ""))
+_ENDINGS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_SIBILANT = ("ss", "x", "z", "ch", "sh")  # "boxes" -> "box", but "horses" -> "horse"
 
 
 def words(text: str) -> list[str]:
@@ -36,12 +48,14 @@ def lemma(word: str) -> str:
     """A crude lemma: "chairs" -> "chair", "boxes" -> "box", "taking" -> "take",
     "running" -> "run", "stopped" -> "stop", "glass" stays.
 
-    >>> [lemma(w) for w in ("chairs", "boxes", "taking", "running", "stopped", "glass", "berries")]
-    ['chair', 'box', 'take', 'run', 'stop', 'glass', 'berry']
+    >>> [lemma(w) for w in ("chairs", "boxes", "horses", "taking", "running", "dried", "glass")]
+    ['chair', 'box', 'horse', 'take', 'run', 'dry', 'glass']
     """
     for suffix, keep in _ENDINGS:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            base = word[: -len(suffix)] + keep
+        base = word[: -len(suffix)] + keep
+        if word.endswith(suffix) and len(base) >= 3 and not word.endswith("ss"):
+            if suffix == "es" and not base.endswith(_SIBILANT):
+                return word[:-1]
             if base + "e" in VERBS:
                 return base + "e"
             if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2]:

@@ -20,6 +20,8 @@ import jinja2
 from benchmark.families import FAMILIES, Family, ParetoView, family_named
 from benchmark.metrics import METRICS
 from benchmark.records import read_json
+from benchmark.scorers.rules import CALIBRATION
+from benchmark.scorers.spec import JudgeSpec
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.sample_data import data_folder, safe_json, script, slug
 from leaderboard.summarize import SUMMARY
@@ -156,7 +158,29 @@ def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) ->
         "default_sort": family.primary,
         "lower_is_better": _lower_is_better(family, columns),
         "pareto": views,
+        "judge_check": judge_agreement(judge, family.name),
     }
+
+
+def judge_agreement(judge: str, family: str) -> str | None:
+    """What `judge-check` measured for a deterministic judge on this family, in one line (the
+    figures its `describe()` records); None for judges without recorded figures."""
+    spec = JudgeSpec.parse(judge)
+    if spec.kind != "rules":
+        return None
+    figures = CALIBRATION
+    if family == "grounding":
+        return (
+            f"The {judge} judge agrees with {figures['grounding_outcome_agreement']:.1%} of the "
+            f"labelled grounding outputs of its calibration set ({figures['items']} outputs in "
+            f"all); span agreement (IoU ≥ 0.9) {figures['grounding_span_agreement_iou_0.9']:.1%}."
+        )
+    reason = figures["qa_reason_agreement"].get(spec.sbert, figures["qa_reason_agreement"]["none"])
+    return (
+        f"The {judge} judge agrees with {figures['qa_refusal_agreement']:.1%} of the refusal "
+        f"labels of its calibration set ({figures['items']} outputs in all); right/wrong reason "
+        f"{reason:.1%}."
+    )
 
 
 def _paired_views(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

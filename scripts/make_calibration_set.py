@@ -28,7 +28,10 @@ SYNTH_QA = {"synth_uvqa": 60, "synth_qa": 75}
 OTHER_THINGS = ["box", "towel", "laptop", "broom", "pillow", "blanket", "sandwich", "mirror",
                 "guitar", "bicycle", "umbrella", "ladder", "bucket", "newspaper"]  # fmt: skip
 _DET = re.compile(r"\b(?:a|an|the|some|his|her|their|two|three|another)\s+(\w{3,})(?:\s+(\w{3,}))?")
-_SKIP = {"person", "man", "woman", "someone", "people", "video", "clip", "group", "while", "who"}
+_SKIP = set(
+    "person man woman someone people video clip group while who from into onto with over under "
+    "about after before this that there their them then when where which what".split()
+)
 _ADJECTIVES = {"small", "large", "big", "little", "red", "blue", "green", "yellow", "white",
                "black", "old", "young", "other", "same", "first", "second", "brown"}  # fmt: skip
 
@@ -454,6 +457,18 @@ def row(sample, family, style, text, outcome, span=None, reason=None) -> dict:
     return out
 
 
+def element(sample) -> str:
+    """The altered element of an unanswerable question, as a refusal would name it (its last
+    one or two words that are not function words: "unclassified adult  kneeling down" ->
+    "kneeling")."""
+    words = [
+        w
+        for w in sample.altered.split()
+        if w.lower() not in _SKIP | {"of", "the", "a", "down", "up"}
+    ]
+    return " ".join(words[-2:]) if len(words) <= 2 else words[-1]
+
+
 def things(sample, rng) -> tuple[str, str]:
     """A thing the query names and one it does not."""
     x = noun(sample.question, rng)
@@ -482,6 +497,7 @@ def build(data_root: str | None, seed: int = 0) -> list[dict]:
                 reason = None
             rows.append(row(sample, "qa", style, text, outcome, reason=reason))
     rows += holdout(data_root, random.Random(seed + 1))
+    rows += holdout2(data_root, random.Random(seed + 2))
     for k, item in enumerate(rows):
         item["id"] = f"cal-{k:04d}"
     return rows
@@ -601,11 +617,124 @@ def holdout(data_root: str | None, rng: random.Random) -> list[dict]:
                     for s in load_task(t, data_root=data_root).samples]  # fmt: skip
     for text in HOLDOUT_QA_REFUSALS * 3:
         sample = rng.choice(unanswerable)
-        e = " ".join(sample.altered.split()[-2:])
+        e = element(sample)
         y = rng.choice([t for t in OTHER_THINGS if t not in e])
         rows.append(row(sample, "qa", "holdout", text.format(e=e, y=y), "refusal"))
     for text in HOLDOUT_QA_ANSWERS * 3:
         rows.append(row(rng.choice(unanswerable), "qa", "holdout", text, "answer"))
+    return rows
+
+
+# --- a third set ("holdout-2"), written after the review of the rules -------------------------
+
+HOLDOUT2_GROUNDING = [
+    (
+        "The action can be observed from approximately {a1} seconds to {b1} seconds in the video.",
+        "span",
+    ),
+    ("{a1}s~{b1}s", "span"),
+    ("Time range: {a1} - {b1} (seconds)", "span"),
+    ("The segment [{a1}s - {b1}s] matches the description.", "span"),
+    ("<answer>{a1} - {b1} seconds</answer>", "span"),
+    ("This occurs between second {ai} and second {bi}.", "span"),
+    ("The query is answered by the clip spanning {a1} to {b1} s.", "span"),
+    ("```\n{a1} - {b1}\n```", "span"),
+    ("**Answer:** {a1}–{b1} s", "span"),
+    ('{{"timestamp": [{a1}, {b1}], "confidence": 0.8}}', "span"),
+    ('{{"segments": [{{"start": {a1}, "end": {b1}}}]}}', "span"),
+    ("{{'relevant': 'yes', 'span': '{a1}-{b1}'}}", "span"),
+    ("It happens twice: briefly from 0.1 to 0.2 s, and most clearly from {a1} to {b1} s.", "span"),
+    ("Yes, it happens. Start: {a1}. End: {b1}.", "span"),
+    ("At {a1} seconds the person starts, and at {b1} seconds they finish.", "span"),
+    ("It lasts from about {a1}s to about {b1}s.", "span"),
+    ("Approximately {a1}-{b1} sec.", "span"),
+    ("The video shows this around the {ai}-{bi} second range.", "span"),
+    ("The scene begins at {a1} s and lasts until {b1} s.", "span"),
+    ("Hmm, I watched the clip and I don't see a {x} at any point.", "refusal"),
+    ("That doesn't seem to be in the video.", "refusal"),
+    ("The video does not appear to contain such an event.", "refusal"),
+    ("The query refers to a {x}, which I couldn't spot.", "refusal"),
+    ("No {x} is visible in this clip; the person is handling a {y}.", "refusal"),
+    ("This moment isn't in the video.", "refusal"),
+    ("I believe the query is incorrect for this video: the person holds a {y}.", "refusal"),
+    ("The {x} described doesn't exist in the footage.", "refusal"),
+    ("Nope, nothing like that.", "refusal"),
+    ("There's a {y}, but no {x}.", "refusal"),
+    ("The query mentions a {x}; however, only a {y} is shown.", "refusal"),
+    ("Irrelevant query - the clip is about a {y}.", "refusal"),
+    ("This does not correspond to anything in the video.", "refusal"),
+    ("Answer: no such moment exists.", "refusal"),
+    ("I'm unable to find the {x} the query talks about.", "refusal"),
+    ("The video never shows a {x}; it focuses on a {y} from {a1} to {b1} s.", "refusal"),
+    ("The premise is wrong: a {y} is used throughout, from {a1} to {b1} s.", "refusal"),
+    ("The footage shows a {y} at {a1} to {b1} s rather than a {x}.", "refusal"),
+    ("None of the frames show a {x}.", "refusal"),
+    ("Not applicable: the video lacks any {x}.", "refusal"),
+    ("<answer>The query cannot be localized because the {x} is missing.</answer>", "refusal"),
+    ("The person is in a kitchen.", "unparsed"),
+    ("<answer>Yes</answer>", "unparsed"),
+    ("It's around the middle.", "unparsed"),
+    ("Sure, here is the answer:", "unparsed"),
+    ("<think>Long reasoning about the {x}, maybe {a1} to {b1} s", "unparsed"),
+    ("At {ai} seconds.", "unparsed"),
+    ("I cannot process video content.", "unparsed"),
+    ("Thank you for the video!", "unparsed"),
+    ("The query is relevant to the video.", "unparsed"),
+]
+HOLDOUT2_QA_REFUSALS = [
+    "I'm not able to determine that from the video.",
+    "There doesn't appear to be any {e} in the clip.",
+    "The clip contains no {e}.",
+    "Sorry, I didn't notice any {e}.",
+    "Hard to say, since no {e} is visible.",
+    "It is impossible to know based on what is shown.",
+    "The question is flawed; the video does not include a {e}.",
+    "This isn't answerable from the footage.",
+    "Your question implies a {e}, but I can't see one.",
+    "The {e} you mention doesn't appear.",
+    "I have no information about a {e} from this video.",
+    "Not sure what you mean - there is no {e} here.",
+    "The video does not depict {e}, so I can't describe it.",
+    "None; there isn't a {e}.",
+    "I can't tell; the {e} never appears.",
+]
+HOLDOUT2_QA_ANSWERS = [
+    "He is not wearing a hat; he has short black hair.",
+    "Nobody else appears; she cooks alone.",
+    "They don't look happy - they seem worried.",
+    "The man doesn't appear angry; he is smiling.",
+    "I'd say it is probably a kitchen, though I'm not certain.",
+    "The woman never sits down; she stands at the counter the whole time.",
+    "It is red.",
+    "She is holding a phone, not a remote.",
+    "No, the door stays closed.",
+    "Three people, none of whom are wearing hats.",
+    "Not much happens; the man just sits there.",
+]
+
+
+def holdout2(data_root: str | None, rng: random.Random) -> list[dict]:
+    rows = []
+    grounding = [s for t in ("hi_charades", "hi_tvgbench", "ss_qvhighlights", "synth_hivtg")
+                 for s in load_task(t, data_root=data_root).samples]  # fmt: skip
+    for text, outcome in HOLDOUT2_GROUNDING * 2:
+        sample = rng.choice(grounding)
+        x, y = things(sample, rng)
+        a, b = gold_or_random_span(sample, rng)
+        fields = {"a1": round(a, 1), "b1": round(b, 1), "ai": round(a), "bi": round(b)}
+        span = (fields["ai"], fields["bi"]) if "{ai}" in text else (fields["a1"], fields["b1"])
+        text = text.format(x=x, y=y, **fields)
+        rows.append(row(sample, "grounding", "holdout-2", text, outcome,
+                        span if outcome == "span" else None))  # fmt: skip
+    unanswerable = [s for t in ("uvqa_object", "uvqa_relation", "uvqa_attribute", "synth_uvqa")
+                    for s in load_task(t, data_root=data_root).samples]  # fmt: skip
+    for text in HOLDOUT2_QA_REFUSALS * 3:
+        sample = rng.choice(unanswerable)
+        e = element(sample)
+        rows.append(row(sample, "qa", "holdout-2", text.format(e=e), "refusal"))
+    answerable = load_task("synth_qa", data_root=data_root).samples
+    for text in HOLDOUT2_QA_ANSWERS * 3:
+        rows.append(row(rng.choice(answerable + unanswerable), "qa", "holdout-2", text, "answer"))
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -10,7 +11,7 @@ from data_fixtures import SHARED_DATA
 from benchmark import judge_check
 from benchmark.cli import main
 from benchmark.records import Judgment
-from benchmark.scorers import RulesJudge
+from benchmark.scorers import RulesJudge, SbertScorer
 from benchmark.scorers.rules import CALIBRATION
 
 
@@ -52,8 +53,10 @@ def test_rules_judge_meets_the_bars_on_the_synthetic_part():
         assert family["accuracy"] >= 0.97
 
 
-def test_recorded_figures_are_those_judge_check_measures(shared_data):
-    report = judge_check.check(RulesJudge(), data_root=shared_data)
+@pytest.mark.parametrize("sbert", ["none", "all-MiniLM-L6-v2"])
+def test_recorded_figures_are_those_judge_check_measures(shared_data, sbert):
+    judge = RulesJudge(None if sbert == "none" else SbertScorer(sbert))
+    report = judge_check.check(judge, data_root=shared_data)
     assert not report["skipped_tasks"]
     grounding, qa = report["families"]["grounding"], report["families"]["qa"]
     assert grounding["accuracy"] >= 0.98 and qa["accuracy"] >= 0.97
@@ -61,8 +64,9 @@ def test_recorded_figures_are_those_judge_check_measures(shared_data):
     assert CALIBRATION["items"] == report["calibration_set"]["items"]
     assert CALIBRATION["grounding_outcome_agreement"] == round(grounding["accuracy"], 3)
     assert CALIBRATION["qa_refusal_agreement"] == round(qa["accuracy"], 3)
-    assert CALIBRATION["qa_reason_agreement"] == round(qa["reason_agreement"]["accuracy"], 3)
-    assert RulesJudge().describe()["calibration"] == CALIBRATION
+    reason = round(qa["reason_agreement"]["accuracy"], 3)
+    assert CALIBRATION["qa_reason_agreement"][sbert] == reason
+    assert judge.describe()["calibration"] == CALIBRATION
 
 
 def test_cli_prints_tables_and_writes_json(tmp_path, capsys):
@@ -87,17 +91,49 @@ def test_a_missing_or_bad_calibration_file_is_one_line(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize(("task", "floor"), [("hi_charades", 0.66), ("hi_tvgbench", 0.62)])
-def test_categories_of_the_released_gold_refusals(shared_data, task, floor):
-    """Mean Jaccard of the categories read from each gold refusal (with its query) against its
-    own gold categories. The verdicts issue asks for 0.70; measured 0.682 / 0.644 (keyword
-    rules before: 0.411 / 0.426). A floor, so that a change that loses ground fails."""
+@pytest.mark.parametrize("task", ["hi_charades", "hi_tvgbench", "synth_hivtg"])
+def test_categories_of_the_gold_refusals(task):
+    """Mean Jaccard of the categories read from each gold refusal (with its query) against its own
+    gold categories: the recorded figure, and at least the verdicts issue's 0.70."""
     from benchmark.metrics.grounding import category_jaccard
     from benchmark.scorers.categories import refusal_categories
     from benchmark.task_loading import load_task
 
-    items = [s for s in load_task(task, data_root=shared_data).samples
+    if task.startswith("hi_") and not SHARED_DATA.is_dir():
+        pytest.skip(f"released annotation files not found at {SHARED_DATA}")
+    items = [s for s in load_task(task, data_root=SHARED_DATA).samples
              if s.kind == "irrelevant" and s.refusal]  # fmt: skip
     scores = [category_jaccard(refusal_categories(s.refusal, s.question), s.categories)
               for s in items]  # fmt: skip
-    assert sum(scores) / len(scores) >= floor
+    mean = sum(scores) / len(scores)
+    assert round(mean, 3) == CALIBRATION["category_jaccard"][task] and mean >= 0.70
+
+
+def test_the_openai_judge_is_checked_the_same_way(tmp_path):
+    """judge-check of an `openai:` judge against the local chat-completions server: the same
+    report; a request that keeps failing counts as a "failed" outcome, never as agreement."""
+    from openai_server import FakeOpenAI
+
+    from benchmark.scorers.openai_judge import OpenAIJudge
+
+    items = [i for i in judge_check.load_items() if i.task.startswith("synth_")]
+    picked = [i for i in items if i.family == "grounding"][:12] + [
+        i for i in items if i.family == "qa"
+    ][:8]
+    subset = tmp_path / "subset.jsonl"
+    rows = [dataclasses.asdict(i) for i in picked]
+    rows[0]["text"] += " [[garbage]]"  # the server answers this one with an HTML page
+    subset.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with FakeOpenAI() as server:
+        judge = OpenAIJudge(
+            "judge-model", base_url=server.base_url, api_key="test-key", cache="none",
+            timeout=0.5, backoff=0.01, max_retries=1,
+        )  # fmt: skip
+        report = judge_check.check(judge, data_root="/nonexistent", path=subset)
+    assert report["judge"]["name"].startswith("openai:judge-model")
+    grounding, qa = report["families"]["grounding"], report["families"]["qa"]
+    assert (grounding["n"], qa["n"]) == (12, 8)
+    failed = [d for d in report["disagreements"] if d["judged"] == "failed"]
+    assert [d["id"] for d in failed] == [rows[0]["id"]]
+    assert grounding["confusion"][rows[0]["outcome"]]["failed"] == 1
+    assert 0 < grounding["accuracy"] < 1

@@ -273,6 +273,15 @@ def test_sortable_pages_exist_for_every_metric(site):
     assert first < page.index("always-answer")  # refusing wins on F1_irrel
 
 
+def test_a_board_says_how_its_judge_agrees_with_the_calibration_set(site):
+    from benchmark.scorers.rules import CALIBRATION
+
+    out, _, _ = site
+    page = (out / "boards" / "synth_hivtg--rules_sbert_none--f1_rel.html").read_text()
+    expected = f"{CALIBRATION['grounding_outcome_agreement']:.1%} of the labelled grounding"
+    assert expected in page and "judge-check" in page
+
+
 def test_model_pages_show_breakdowns(site):
     out, _, _ = site
     page = (out / "models" / "random.html").read_text()

@@ -107,3 +107,64 @@ def test_qa_refusals(text):
 )
 def test_qa_answers_with_no_or_not_are_answers(text, question):
     assert not read_qa(text, question).refused
+
+
+# A third set written after the rules, against one query: first look 23/25 (grounding) and
+# 10/12 (QA); the rules now read all of them.
+MILK = "A woman pours milk into a glass."
+MILK_OUTPUTS = [
+    (
+        "<think>The woman takes the carton.</think><answer>The pouring happens between 4.2 and 9.8 seconds.</answer>",
+        "span",
+    ),
+    ("The woman pours milk from 0:04 to 0:10.", "span"),
+    ("Segment: 4.2s – 9.8s", "span"),
+    ('{"start_sec": 4.2, "end_sec": 9.8}', "span"),
+    ("[4.2 - 9.8]", "span"),
+    ("She begins pouring at 4.2s and stops at 9.8s.", "span"),
+    ("The relevant clip runs 4.2→9.8 s.", "span"),
+    ("Likely 4–10 seconds, but the view is partly blocked.", "span"),
+    ("Around 00:04–00:10 she fills the glass; there is no sound.", "span"),
+    ("Pouring milk: 4.2 to 9.8 seconds. Before that she does not move.", "span"),
+    ("The woman pours orange juice, not milk.", "refusal"),
+    ("No milk appears anywhere in this footage.", "refusal"),
+    ("She never pours anything; she only drinks from the glass.", "refusal"),
+    ("This query doesn't fit the video: she pours water from 4 to 9 s.", "refusal"),
+    ("What is shown is a man washing dishes, so the query is not applicable.", "refusal"),
+    ("I could not find that event.", "refusal"),
+    ("The described pouring does not take place.", "refusal"),
+    ("The glass stays empty throughout; nothing is poured into it.", "refusal"),
+    ("Query mismatch.", "refusal"),
+    ("There's no woman in the clip at all.", "refusal"),
+    ("", "unparsed"),
+    ("The video is 30 seconds long.", "unparsed"),
+    ("Maybe.", "unparsed"),
+    ("<think>Let me think about milk... from 4 to 10", "unparsed"),
+]
+
+
+@pytest.mark.parametrize(("text", "outcome"), MILK_OUTPUTS)
+def test_a_later_set_of_grounding_outputs(text, outcome):
+    assert read_grounding(answer_part(text), MILK).outcome == outcome
+
+
+UMBRELLA = "What color is the woman's umbrella?"
+UMBRELLA_ANSWERS = [
+    ("There is no umbrella in the video, so the color can't be given.", True),
+    ("The woman does not carry an umbrella.", True),
+    ("Unclear - I can't make out any umbrella.", True),
+    ("I don't see an umbrella.", True),
+    ("The premise seems off: she holds a handbag.", True),
+    ("Cannot be determined.", True),
+    ("She has no umbrella; she is holding a newspaper over her head.", True),
+    ("It's red.", False),
+    ("The umbrella is dark blue with white dots.", False),
+    ("It looks black, although the lighting is poor.", False),
+    ("Mostly green; it is not fully open.", False),
+    ("Not red, it's pink.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "refused"), UMBRELLA_ANSWERS)
+def test_a_later_set_of_qa_answers(text, refused):
+    assert read_qa(text, UMBRELLA).refused is refused

@@ -12,7 +12,9 @@ Grounding (RA-VTG)
 
 QA (UVQA)
 - a refusal is an answer that declines for lack of evidence (`benchmark.outcomes.read_qa`);
-  empty output is not a refusal;
+  with SBERT, also an answer whose cosine with a refusal prototype (`REFUSAL_PROTOTYPES`) is
+  ≥ `REFUSAL_PROTOTYPE_SIMILARITY` (a second signal for phrasings the rules miss); empty output
+  is not a refusal;
 - an answer is correct when the reference's content words all appear in it (references of up to
   `SHORT_ANSWER_WORDS` content words), else when SBERT cosine ≥ `ANSWER_SIMILARITY` (or, without
   SBERT, token F1 ≥ `ANSWER_TOKEN_F1`);
@@ -36,24 +38,47 @@ from benchmark.scorers.spec import JudgeSpec
 from benchmark.words import words
 
 RULES_VERSION = "rules_v2"
-#: The rules' agreement with the shipped calibration set (`refusal-bench judge-check --sbert none`
-#: on ../shared/data: every task present), carried into run.json and the site by `describe()`.
-#: tests/test_judge_check.py fails when these figures go stale. The held-out styles ("holdout",
-#: written after the rules) agreed 88.1% (grounding, 84) and 77.8% (QA, 72) before the rules
-#: were extended to them.
+#: The rules' agreement with the shipped calibration set (`refusal-bench judge-check` on
+#: ../shared/data, every task present; reasons with and without SBERT) and the mean Jaccard of the
+#: categories read from the released gold refusals, carried into run.json and the site by
+#: `describe()`. tests/test_judge_check.py fails when these figures go stale. The styles written
+#: after the rules agreed less before the rules were extended to them: "holdout" 88.1% (grounding,
+#: 84) / 77.8% (QA, 72), "holdout-2" 91.8% (98) / 80.8% (78): expect that on unseen phrasings.
 CALIBRATION = {
     "set": "benchmark/calibration/outputs.jsonl",
-    "items": 806,
+    "items": 982,
     "grounding_outcome_agreement": 1.0,
     "grounding_span_agreement_iou_0.9": 1.0,
     "qa_refusal_agreement": 1.0,
-    "qa_reason_agreement": 0.944,
+    "qa_reason_agreement": {"none": 0.944, "all-MiniLM-L6-v2": 0.994},
+    "category_jaccard": {"hi_charades": 0.758, "hi_tvgbench": 0.703, "synth_hivtg": 0.853},
+    "first_look": {
+        "holdout": {"grounding": 0.881, "qa": 0.778},
+        "holdout-2": {"grounding": 0.918, "qa": 0.808},
+    },
 }
 SHORT_ANSWER_WORDS = 4
 ANSWER_SIMILARITY = 0.6
 ANSWER_TOKEN_F1 = 0.5
 ALTERED_COVERAGE = 0.6
 REASON_SIMILARITY = 0.6
+#: The second signal for QA refusals (with SBERT): an answer the rules read as an answer is a
+#: refusal when its cosine with one of these prototypes is ≥ `REFUSAL_PROTOTYPE_SIMILARITY`.
+#: On the calibration set (MiniLM) no labelled answer scores above 0.454; refusals have a median
+#: of 0.52, so the threshold adds refusals without taking answers.
+REFUSAL_PROTOTYPES = (
+    "I cannot answer this question from the video.",
+    "The video does not show this.",
+    "There is no such thing in the video.",
+    "This question is based on a false premise.",
+    "It is impossible to tell from the video.",
+    "I don't know.",
+    "The question cannot be answered because what it asks about is not in the video.",
+    "Nothing like that appears in the clip.",
+    "The video does not contain enough information to answer.",
+    "That object is not present in the video.",
+)
+REFUSAL_PROTOTYPE_SIMILARITY = 0.55
 
 _STOPWORDS = frozenset(
     "a an the of to in on at is are was were it its it's this that and or with by for from as be "
@@ -85,6 +110,7 @@ class RulesJudge(Judge):
                 "answer_token_f1": ANSWER_TOKEN_F1,
                 "altered_coverage": ALTERED_COVERAGE,
                 "reason_similarity": REASON_SIMILARITY,
+                "refusal_prototype_similarity": REFUSAL_PROTOTYPE_SIMILARITY,
             },
         }
 
@@ -126,6 +152,7 @@ class RulesJudge(Judge):
     def _qa(self, items):
         texts = [answer_part(r.text) for _, r in items]
         refused = [read_qa(t, s.question).refused for (s, _), t in zip(items, texts, strict=True)]
+        refused = self._like_a_refusal(texts, refused)
         # SBERT comparisons needed: long answerable references, and refusals for the reason check
         pairs, where = [], []
         for k, ((sample, _), text, ref) in enumerate(zip(items, texts, refused, strict=True)):
@@ -172,6 +199,20 @@ class RulesJudge(Judge):
                     prompt_version=self.prompt_version,
                 )
             )
+        return out
+
+    def _like_a_refusal(self, texts: list[str], refused: list[bool]) -> list[bool]:
+        """With SBERT, also a refusal: an answer close to a refusal prototype (see above)."""
+        todo = [k for k, (text, ref) in enumerate(zip(texts, refused, strict=True))
+                if not ref and text.strip()]  # fmt: skip
+        if self.sbert is None or not todo:
+            return refused
+        closest = (
+            self.sbert.embed([texts[k] for k in todo]) @ self.sbert.embed(REFUSAL_PROTOTYPES).T
+        ).max(axis=1)
+        out = list(refused)
+        for k, similarity in zip(todo, closest, strict=True):
+            out[k] = bool(similarity >= REFUSAL_PROTOTYPE_SIMILARITY)
         return out
 
     def _similarities(self, a: list[str], b: list[str], *, clipped: bool = False) -> list[float]:
