@@ -496,8 +496,16 @@ def build(data_root: str | None, seed: int = 0) -> list[dict]:
             if sample.kind != "unanswerable" or outcome != "refusal":
                 reason = None
             rows.append(row(sample, "qa", style, text, outcome, reason=reason))
-    rows += holdout(data_root, random.Random(seed + 1))
-    rows += holdout2(data_root, random.Random(seed + 2))
+    rows += written_after(
+        data_root, random.Random(seed + 1), "holdout",
+        ("hi_charades", "hi_tvgbench", "synth_hivtg"),
+        HOLDOUT_GROUNDING, HOLDOUT_QA_REFUSALS, HOLDOUT_QA_ANSWERS, ("uvqa_object", "synth_uvqa"),
+    )  # fmt: skip
+    rows += written_after(
+        data_root, random.Random(seed + 2), "holdout-2",
+        ("hi_charades", "hi_tvgbench", "ss_qvhighlights", "synth_hivtg"),
+        HOLDOUT2_GROUNDING, HOLDOUT2_QA_REFUSALS, HOLDOUT2_QA_ANSWERS, ("synth_qa", "uvqa_object"),
+    )  # fmt: skip
     for k, item in enumerate(rows):
         item["id"] = f"cal-{k:04d}"
     return rows
@@ -597,31 +605,37 @@ HOLDOUT_QA_ANSWERS = [
 ]
 
 
-def holdout(data_root: str | None, rng: random.Random) -> list[dict]:
+def written_after(data_root, rng, style, grounding_tasks, grounding_texts, qa_refusals,
+                  qa_answers, answer_tasks) -> list[dict]:  # fmt: skip
+    """The outputs of a set written after the rules: each grounding text (labelled) twice and
+    each QA text three times, for random samples of the given tasks."""
+
+    def samples(tasks):
+        return [s for t in tasks for s in load_task(t, data_root=data_root).samples]
+
     rows = []
-    grounding = [s for t in ("hi_charades", "hi_tvgbench", "synth_hivtg")
-                 for s in load_task(t, data_root=data_root).samples]  # fmt: skip
-    for text, outcome in HOLDOUT_GROUNDING * 2:
+    grounding = samples(grounding_tasks)
+    for text, outcome in grounding_texts * 2:
         sample = rng.choice(grounding)
         x, y = things(sample, rng)
         a, b = gold_or_random_span(sample, rng)
-        s, span = span_text(a, b, rng)
-        if "{a1}" in text or "{b1}" in text:
-            span = (round(a, 1), round(b, 1))
+        fields = {"a1": round(a, 1), "b1": round(b, 1), "ai": round(a), "bi": round(b)}
+        span = (fields["ai"], fields["bi"]) if "{ai}" in text else (fields["a1"], fields["b1"])
+        if "{s}" in text:
+            fields["s"], span = span_text(a, b, rng)
         q = sample.question.strip().rstrip(".").lower()
-        text = text.format(s=s, x=x, y=y, q=q, a1=round(a, 1), b1=round(b, 1))
-        rows.append(
-            row(sample, "grounding", "holdout", text, outcome, span if outcome == "span" else None)
-        )
-    unanswerable = [s for t in ("uvqa_object", "uvqa_attribute", "synth_uvqa")
-                    for s in load_task(t, data_root=data_root).samples]  # fmt: skip
-    for text in HOLDOUT_QA_REFUSALS * 3:
+        text = text.format(x=x, y=y, q=q, **fields)
+        rows.append(row(sample, "grounding", style, text, outcome,
+                        span if outcome == "span" else None))  # fmt: skip
+    unanswerable = samples(("uvqa_object", "uvqa_relation", "uvqa_attribute", "synth_uvqa"))
+    for text in qa_refusals * 3:
         sample = rng.choice(unanswerable)
         e = element(sample)
         y = rng.choice([t for t in OTHER_THINGS if t not in e])
-        rows.append(row(sample, "qa", "holdout", text.format(e=e, y=y), "refusal"))
-    for text in HOLDOUT_QA_ANSWERS * 3:
-        rows.append(row(rng.choice(unanswerable), "qa", "holdout", text, "answer"))
+        rows.append(row(sample, "qa", style, text.format(e=e, y=y), "refusal"))
+    pool = samples(answer_tasks)
+    for text in qa_answers * 3:
+        rows.append(row(rng.choice(pool), "qa", style, text, "answer"))
     return rows
 
 
@@ -711,31 +725,6 @@ HOLDOUT2_QA_ANSWERS = [
     "Three people, none of whom are wearing hats.",
     "Not much happens; the man just sits there.",
 ]
-
-
-def holdout2(data_root: str | None, rng: random.Random) -> list[dict]:
-    rows = []
-    grounding = [s for t in ("hi_charades", "hi_tvgbench", "ss_qvhighlights", "synth_hivtg")
-                 for s in load_task(t, data_root=data_root).samples]  # fmt: skip
-    for text, outcome in HOLDOUT2_GROUNDING * 2:
-        sample = rng.choice(grounding)
-        x, y = things(sample, rng)
-        a, b = gold_or_random_span(sample, rng)
-        fields = {"a1": round(a, 1), "b1": round(b, 1), "ai": round(a), "bi": round(b)}
-        span = (fields["ai"], fields["bi"]) if "{ai}" in text else (fields["a1"], fields["b1"])
-        text = text.format(x=x, y=y, **fields)
-        rows.append(row(sample, "grounding", "holdout-2", text, outcome,
-                        span if outcome == "span" else None))  # fmt: skip
-    unanswerable = [s for t in ("uvqa_object", "uvqa_relation", "uvqa_attribute", "synth_uvqa")
-                    for s in load_task(t, data_root=data_root).samples]  # fmt: skip
-    for text in HOLDOUT2_QA_REFUSALS * 3:
-        sample = rng.choice(unanswerable)
-        e = element(sample)
-        rows.append(row(sample, "qa", "holdout-2", text.format(e=e), "refusal"))
-    answerable = load_task("synth_qa", data_root=data_root).samples
-    for text in HOLDOUT2_QA_ANSWERS * 3:
-        rows.append(row(rng.choice(answerable + unanswerable), "qa", "holdout-2", text, "answer"))
-    return rows
 
 
 if __name__ == "__main__":
