@@ -141,6 +141,7 @@ def check(
                 report["disagreements"].append(
                     {
                         "id": item.id,
+                        "family": family,
                         "style": item.style,
                         "label": item.outcome,
                         "judged": said,

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
-from benchmark.spans import Span, clean, find_spans, normalize_span, pick_span
+from benchmark.spans import Span, SpanMatch, clean, find_spans, normalize_span, pick_span
 from benchmark.words import VERBS, lemmas
 
 Outcome = Literal["span", "refusal", "unparsed", "answer"]
@@ -320,15 +321,56 @@ def _looks_rather_than_is(sentence: str, m: re.Match) -> bool:
     return bool(_APPEAR.search(head)) and not _BEING_THERE.match(sentence, m.start("object"))
 
 
+_CLAUSE_BREAK = re.compile(r"[.!?;]\s+|\n+|,\s+|\s+(?:and then|then|while|whereas|but)\s+", re.I)
+_TIME_WORDS = frozenset("second sec minute min mark time timestamp start end".split())
+
+
+def best_span(matches: list[SpanMatch], text: str, query: str) -> SpanMatch | None:
+    """The span that best answers the query, the way the RA-RFT evaluator asks its judge to pick
+    one ("strongest evidence, highest specificity, clear linkage to the query"): structured
+    over prose, then the one whose clause shares the most content words with the query (the
+    next clause when its own says only when: "at 2 to 4 s, he opens the door"), then the last.
+    `text` is the text the matches were found in.
+
+    >>> text = "He opens the door from 2 to 4 s, then he sits on the bed from 5 to 9 s."
+    >>> best_span(find_spans(text), text, "a man opens a door").span
+    (2.0, 4.0)
+    """
+    if not matches:
+        return None
+    wanted = stems(query)
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    clauses = [(a, b) for a, b in pairwise(cuts) if b > a]
+
+    def linkage(m: SpanMatch) -> int:
+        k = next((k for k, (_, b) in enumerate(clauses) if m.start < b), len(clauses) - 1)
+        a, b = clauses[k]
+        own = text[a : m.start] + text[m.end : b]
+        if not stems(own) - _TIME_WORDS and k + 1 < len(clauses):
+            a, b = clauses[k + 1]
+            own = text[a:b]
+        return len(wanted & stems(own))
+
+    return max(reversed(matches), key=lambda m: (m.structured, linkage(m)))
+
+
 def read_grounding(
-    answer: str, query: str = "", *, duration: float | None = None, fps: float | None = None
+    answer: str,
+    query: str = "",
+    *,
+    duration: float | None = None,
+    fps: float | None = None,
+    as_written: bool = False,
+    best_for_query: bool = False,
 ) -> Reading:
     """The outcome of a grounding output's answer part (see the module docstring); the span is
-    ordered and clipped to the duration. `fps` converts spans written in frames."""
+    ordered and clipped to the duration unless `as_written`. `fps` converts spans written in
+    frames. Of several spans `pick_span` chooses, or with `best_for_query` `best_span`."""
     answer = clean(answer)
     if not answer.strip():
         return Reading("unparsed")
-    best = pick_span(find_spans(answer, fps=fps, duration=duration))
+    found = find_spans(answer, fps=fps, duration=duration)
+    best = best_span(found, answer, query) if best_for_query else pick_span(found)
     context = None
     if best is not None:  # the sentence that gives the span
         context = next(answer[a:b] for a, b in sentence_bounds(answer) if best.start < b)
@@ -337,7 +379,7 @@ def read_grounding(
         return Reading("refusal", None, cue)
     if best is None:
         return Reading("unparsed")
-    return Reading("span", normalize_span(best.span, duration))
+    return Reading("span", best.span if as_written else normalize_span(best.span, duration))
 
 
 _YES_NO = re.compile(

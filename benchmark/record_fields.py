@@ -53,6 +53,14 @@ def span(value: Any) -> tuple[float, float]:
     return (start, end)
 
 
+def written_span(value: Any) -> tuple[float, float]:
+    """A predicted [start, end] as the output wrote it: a reversed one is kept (the `ra-rft`
+    protocol scores it IoU 0, as the RA-RFT evaluator and Time-R1 do)."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError(f"expected [start, end] in seconds, got {show(value)}")
+    return (seconds(value[0]), seconds(value[1]))
+
+
 def spans(value: Any) -> tuple[tuple[float, float], ...]:
     if not isinstance(value, list | tuple):
         raise ValueError(f"expected a list of [start, end] spans, got {show(value)}")

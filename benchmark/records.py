@@ -193,7 +193,7 @@ class Judgment:
     judge: str = rf.spec(rf.nonempty_string)
     status: Status = rf.spec(rf.one_of(STATUSES), "ok")
     verdict: Verdict | None = rf.spec(rf.optional(rf.one_of(VERDICTS)), None)
-    span: tuple[float, float] | None = rf.spec(rf.optional(rf.span), None)
+    span: tuple[float, float] | None = rf.spec(rf.optional(rf.written_span), None)
     categories: tuple[str, ...] = rf.spec(rf.string_list, ())
     consistency: float | None = rf.spec(rf.optional(rf.consistency), None)
     sbert: float | None = rf.spec(rf.optional(rf.number), None)

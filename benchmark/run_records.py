@@ -138,6 +138,7 @@ class RunInfo:
     video_root: str | None = None
     tasks: dict[str, TaskProvenance] = field(default_factory=dict)
     judge: dict[str, Any] | None = None
+    protocol: str | None = None  # the judge's scoring protocol (`benchmark.protocols`)
     resumed: list[str] = field(default_factory=list)
     finished: str | None = None
     model_usage: dict[str, Any] | None = None
@@ -145,11 +146,12 @@ class RunInfo:
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
 
     #: written only once set (older run.json files lack them)
-    _OPTIONAL = frozenset({"resumed", "finished", "model_usage", "judge_usage"})
+    _OPTIONAL = frozenset({"protocol", "resumed", "finished", "model_usage", "judge_usage"})
     _ORDER = (
         "refusal_bench", "git_sha", "created", "status", "command", "python", "platform", "model",
         "seed", "split", "limit", "bootstrap", "base_run", "prompts", "frames", "data_root",
-        "video_root", "tasks", "judge", "resumed", "finished", "model_usage", "judge_usage",
+        "video_root", "tasks", "judge", "protocol", "resumed", "finished", "model_usage",
+        "judge_usage",
     )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from benchmark.errors import UsageError
 from benchmark.metrics import METRICS, summarize_task
 from benchmark.models import Model, Request, load_model
 from benchmark.prompts import render_prompt
+from benchmark.protocols import protocol_of
 from benchmark.provenance import finish_run_info, record_task, start_run_info
 from benchmark.records import (
     Judgment,
@@ -40,7 +41,7 @@ from benchmark.records import (
 )
 from benchmark.registry import TaskSpec, load_registry
 from benchmark.run_records import Results, RunInfo
-from benchmark.scorers import DEFAULT_SBERT, Judge, JudgeSpec, load_judge
+from benchmark.scorers import Judge, JudgeSpec, load_judge
 from benchmark.task_loading import load_task
 from benchmark.video import FrameCache, FrameSpec, VideoError, VideoLoader
 
@@ -54,7 +55,8 @@ class RunConfig:
     limit: int | None = None
     judge: str = "rules"  # a judge id (`JudgeSpec`): rules, openai:<model>, rules[sbert=none]
     judge_options: dict[str, Any] = field(default_factory=dict)  # e.g. concurrency, cache
-    sbert: str | None = DEFAULT_SBERT  # unless the judge id names one
+    sbert: str | None = None  # unless the judge id names one; None: the protocol's model
+    protocol: str | None = None  # scoring protocol unless the judge id names one; None: default
     data_root: str | None = None
     video_root: str | None = None
     seed: int = 0
@@ -85,9 +87,11 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         return _generate_share(config, model, specs, rank, size)
     info = start_run_info(config, output, model)
     judge = judge or load_judge(
-        JudgeSpec.parse(config.judge, sbert=config.sbert), **config.judge_options
+        JudgeSpec.parse(config.judge, sbert=config.sbert, protocol=config.protocol),
+        **config.judge_options,
     )
     info.judge = judge.describe()
+    info.protocol = protocol_of(judge.name).name
     info.bootstrap = config.bootstrap  # results.json's intervals are recomputed with it
     write_json(output / "run.json", info.to_dict())
 
@@ -187,7 +191,8 @@ def score_run(
     output: Path,
     *,
     judge: str = "rules",
-    sbert: str | None = DEFAULT_SBERT,
+    sbert: str | None = None,
+    protocol: str | None = None,
     bootstrap: int = 1000,
     progress: bool = True,
     judge_options: dict[str, Any] | None = None,
@@ -207,6 +212,7 @@ def score_run(
         judge=judge,
         judge_options=judge_options or {},
         sbert=sbert,
+        protocol=protocol,
         data_root=info.data_root,
         video_root=info.video_root,
         seed=info.seed,

@@ -15,8 +15,9 @@ Which span wins when several appear (`pick_span`): a structured one (JSON or lab
 start/end fields) over prose, because a model that writes fields is stating its answer while
 prose often narrates evidence first; among equals the last, because outputs that reason in the
 answer conclude at the end and restated answers correct earlier ones (the Time-R1 and RA-RFT
-reward parsers also read the last). Spans are returned as written; `normalize_span` orders and
-clips them for the default protocol.
+reward parsers also read the last). The `ra-rft` protocol picks with `outcomes.best_span`
+instead: the one that best answers the query, as the RA-RFT evaluator's judge is asked to.
+Spans are returned as written; `normalize_span` orders and clips them for the default protocol.
 """
 
 from __future__ import annotations

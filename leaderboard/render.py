@@ -168,7 +168,7 @@ def judge_agreement(judge: str, family: str) -> str | None:
     spec = JudgeSpec.parse(judge)
     if spec.kind != "rules":
         return None
-    figures = CALIBRATION
+    figures = {**CALIBRATION, **CALIBRATION.get("protocols", {}).get(spec.protocol, {})}
     if family == "grounding":
         return (
             f"The {judge} judge agrees with {figures['grounding_outcome_agreement']:.1%} of the "

@@ -189,6 +189,8 @@ def judge_reply(body: dict) -> str:
     system = str(messages[0].get("content", "")) if messages else ""
     user = str(messages[1].get("content", "")) if len(messages) > 1 else ""
     response = user.split("Response:", 1)[-1] if "Response:" in user else user
+    if "compare the reasoning" in system or "consistent the reasoning" in system:
+        return json.dumps({"score": 4.0})
     if "temporal grounding" in system:
         answer = re.findall(r"<answer>(.*?)</answer>", response, re.S)
         scope = answer[-1] if answer else response
@@ -205,8 +207,6 @@ def judge_reply(body: dict) -> str:
                 + (["Attribute/AttributeValue"] if "colour" in response else [])
             }
         )
-    if "compare the reasoning" in system:
-        return json.dumps({"score": 4.0})
     if "grade a model's answer" in system:
         answer = user.split("Model's answer:", 1)[-1].lower()
         refused = "cannot" in answer or "no " in answer

@@ -69,6 +69,22 @@ def test_recorded_figures_are_those_judge_check_measures(shared_data, sbert):
     assert judge.describe()["calibration"] == CALIBRATION
 
 
+def test_recorded_figures_under_the_ra_rft_protocol(shared_data):
+    report = judge_check.check(RulesJudge(protocol="ra-rft"), data_root=shared_data)
+    grounding, qa = report["families"]["grounding"], report["families"]["qa"]
+    recorded = CALIBRATION["protocols"]["ra-rft"]
+    assert recorded["grounding_outcome_agreement"] == round(grounding["accuracy"], 3)
+    assert recorded["grounding_span_agreement_iou_0.9"] == grounding["span_agreement"]["iou>=0.9"]
+    assert recorded["qa_refusal_agreement"] == round(qa["accuracy"], 3)
+    # every disagreement is an output cut off while thinking, labelled unparsed by the default
+    # reading, that the evaluator's extraction hands to its judge as the answer
+    grounding_rows = [r for r in report["disagreements"] if r["family"] == "grounding"]
+    assert grounding_rows and all(
+        r["label"] == "unparsed" and "<think>" in r["text"] and "</think>" not in r["text"]
+        for r in grounding_rows
+    )
+
+
 def test_cli_prints_tables_and_writes_json(tmp_path, capsys):
     out = tmp_path / "check.json"
     assert main(["judge-check", "--sbert", "none", "--data-root", "/nonexistent",

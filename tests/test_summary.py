@@ -123,8 +123,13 @@ def test_difficulty_breakdown_uses_irrelevant_as_positive():
     # strong: TN 1, FP 1 -> P = 1, R = 1/2, F1 = 2/3
     assert by_level["strong"]["f1"] == pytest.approx(2 / 3)
     assert by_level["strong"]["recall"] == pytest.approx(0.5)
+    assert by_level["strong"]["precision"] == 1.0 and by_level["strong"]["accuracy"] == 0.5
+    assert by_level["strong"]["miou"] == 0.5 and by_level["strong"]["r@0.7"] == 0.5
     assert by_level["weak"]["f1"] == 1.0
-    assert by_level["original"] == {"n": 1, "f1": 1.0, "recall": 1.0, "miou": 1.0}
+    assert by_level["original"] == {
+        "n": 1, "f1": 1.0, "precision": 1.0, "recall": 1.0, "accuracy": 1.0, "miou": 1.0,
+        "r@0.3": 1.0, "r@0.5": 1.0, "r@0.7": 1.0, "rt_iou": None, "sbert": None, "llm_score": None,
+    }  # fmt: skip
 
 
 def test_failed_judgments_are_excluded_and_counted_never_scored_zero():

@@ -23,11 +23,12 @@ def hi_tvgbench():
     return load_task("hi_tvgbench", data_root=SHARED_DATA).samples
 
 
-def scores(samples, write):
+def scores(samples, write, protocol="default"):
     pairs = [(s, Response(s.id, "m", write(s))) for s in samples]
-    judgments = RulesJudge().judge(pairs)
+    judge = RulesJudge(protocol=protocol)
+    judgments = judge.judge(pairs)
     return summarize_task(
-        samples, judgments, family=GROUNDING, judge="rules", n_resamples=0
+        samples, judgments, family=GROUNDING, judge=judge.name, n_resamples=0
     ).metrics
 
 
@@ -53,11 +54,14 @@ def test_gold_spans_in_prose_formats_read_the_same(hi_tvgbench, style):
     assert m["refusal_recall"] == 0.0 and m["miou_relevant"] == pytest.approx(1.0)
 
 
-def test_always_answer_and_always_refuse(hi_tvgbench):
-    answer = scores(hi_tvgbench, lambda s: GROUNDING.guess(s.duration, None))
+@pytest.mark.parametrize("protocol", ["default", "ra-rft"])
+def test_always_answer_and_always_refuse(hi_tvgbench, protocol):
+    answer = scores(hi_tvgbench, lambda s: GROUNDING.guess(s.duration, None), protocol)
     assert answer["f1_rel"] == pytest.approx(2 / 3) and answer["f1_avg"] == pytest.approx(1 / 3)
-    refuse = scores(hi_tvgbench, lambda s: GROUNDING.refusal(s.question))
+    assert answer["f1_irrel"] == 0.0 and answer["refusal_recall"] == 0.0
+    refuse = scores(hi_tvgbench, lambda s: GROUNDING.refusal(s.question), protocol)
     assert refuse["f1_irrel"] == pytest.approx(2 / 3) and refuse["f1_rel"] == 0.0
+    assert refuse["miou"] == pytest.approx(0.5) and refuse["refusal_recall"] == 1.0
     assert refuse["miou"] == pytest.approx(0.5) and refuse["refusal_recall"] == 1.0
 
 

@@ -49,6 +49,20 @@ def data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def judge_options(parser: argparse.ArgumentParser) -> None:
+    """--protocol, --sbert and the --judge-* options of a judge."""
+    parser.add_argument(
+        "--protocol",
+        choices=("default", "ra-rft"),
+        help="scoring protocol (default: default): 'ra-rft' scores as the RA-RFT authors' "
+        "evaluator does (docs/protocols.md); part of the judge id",
+    )
+    parser.add_argument(
+        "--sbert",
+        metavar="MODEL",
+        help="SBERT model for similarity scores (a folder, or a hub id already in the local "
+        "cache), or 'none' (default: the protocol's: all-MiniLM-L6-v2, packaged; ra-rft: "
+        "all-mpnet-base-v2)",
+    )
     parser.add_argument(
         "--judge-concurrency",
         type=int,
@@ -84,7 +98,7 @@ def judge_kwargs(args: argparse.Namespace) -> dict:
         "timeout": args.judge_timeout,
         "max_retries": args.judge_retries,
     }
-    taken = JudgeSpec.parse(args.judge, sbert=args.sbert).info.options
+    taken = JudgeSpec.parse(args.judge, sbert=args.sbert, protocol=args.protocol).info.options
     return {k: v for k, v in given.items() if k in taken}
 
 

@@ -122,11 +122,6 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
         "--judge", default="rules", help="rules (default, offline) or openai:<model>"
     )
     judge_options(parser)
-    parser.add_argument(
-        "--sbert",
-        default="all-MiniLM-L6-v2",
-        help="SBERT model for similarity scores, or 'none' (default: %(default)s)",
-    )
     data_options(parser)
     parser.add_argument(
         "--seed",
@@ -170,6 +165,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
             judge=args.judge,
             judge_options=judge_kwargs(args),
             sbert=args.sbert,
+            protocol=args.protocol,
             data_root=args.data_root,
             video_root=args.video_root,
             seed=args.seed,
@@ -195,7 +191,6 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("run", metavar="RUN", help="run directory")
     parser.add_argument("--judge", default="rules", help="rules (default) or openai:<model>")
     judge_options(parser)
-    parser.add_argument("--sbert", default="all-MiniLM-L6-v2", help="SBERT model, or 'none'")
     parser.add_argument(
         "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples"
     )
@@ -209,6 +204,7 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
             judge=args.judge,
             judge_options=judge_kwargs(args),
             sbert=args.sbert,
+            protocol=args.protocol,
             bootstrap=args.bootstrap,
             progress=not args.no_progress,
         )
@@ -225,7 +221,6 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
 def _judge_check(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--judge", default="rules", help="rules (default) or openai:<model>")
     judge_options(parser)
-    parser.add_argument("--sbert", default="all-MiniLM-L6-v2", help="SBERT model, or 'none'")
     parser.add_argument(
         "--data-root",
         metavar="DIR",
@@ -246,7 +241,8 @@ def _judge_check(parser: argparse.ArgumentParser) -> Handler:
         from benchmark import judge_check
         from benchmark.scorers import JudgeSpec, load_judge
 
-        judge = load_judge(JudgeSpec.parse(args.judge, sbert=args.sbert), **judge_kwargs(args))
+        spec = JudgeSpec.parse(args.judge, sbert=args.sbert, protocol=args.protocol)
+        judge = load_judge(spec, **judge_kwargs(args))
         report = judge_check.check(
             judge,
             data_root=args.data_root,

@@ -13,6 +13,8 @@ LoadReport:
 - the reference refusal is the text of `<answer>` in `a`; `<correct>`/`<correction>` holds the
   original relevant query (kept in `meta.correction`). TVGBench refusals end with the edited
   keywords and the original query glued on; that tail is moved to `meta.edited_keywords`.
+  The released `a` of an irrelevant query is kept as `meta.released_answer`, and a gold span
+  that was clipped as `meta.annotated_span`: the `ra-rft` protocol scores against them.
 - a relevant query takes its entry's `timestamp`; an empty query, or a relevant query without a
   usable span, is dropped.
 """
@@ -78,11 +80,15 @@ def load_ravtg(
             meta = {"source": path.name, "entry": g, "query": q, "original_video": video_path}
             if tags.correction:
                 meta["correction"] = tags.correction
+            if not relevant and answer.strip():
+                meta["released_answer"] = answer  # the `ra-rft` protocol's reference
             if relevant:
                 if group_span is None:
                     report.note("relevant query without a timestamp (dropped)", str(qat))
                     continue
                 span, span_duration = clean_span(group_span, duration, report, str(qat))
+                if span != group_span:  # the `ra-rft` protocol scores the span as annotated
+                    meta["annotated_span"] = list(group_span)
                 sample = Sample(
                     id=sample_id,
                     task=task,

@@ -122,6 +122,26 @@ def f1_average(conf: Confusion):
     return (f1_relevant(conf) + f1_irrelevant(conf)) / 2
 
 
+def precision(true_positive, predicted_positive):
+    """Precision of one class: correct predictions of it / all predictions of it (RA-RFT
+    evaluator, `compute_binary_metrics`; "relevant": TP / (TP + FP), "irrelevant": TN / (TN + FN)).
+
+    >>> precision(3, 4)
+    0.75
+    """
+    return ratio(true_positive, predicted_positive)
+
+
+def relevance_accuracy(tp, tn, n_items):
+    """Share of items whose relevance is predicted right: (TP + TN) / N (RA-RFT evaluator's
+    "overall accuracy").
+
+    >>> relevance_accuracy(3, 2, 10)
+    0.5
+    """
+    return ratio(np.asarray(tp) + tn, n_items)
+
+
 def refusal_recall(tn, n_gold_irrelevant):
     """Share of gold-irrelevant queries refused: TN / (TN + FP) (the recall of F1_irrel).
 

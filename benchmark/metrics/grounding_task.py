@@ -82,14 +82,16 @@ def undefined(scored: Scored) -> dict[str, str]:
 
 
 def breakdowns(scored: Scored) -> dict[str, Any]:
-    """The confusion counts, per-difficulty and per-category tables, and the labels outside the
-    11 mismatch categories (kept and reported)."""
+    """The confusion counts, the per-class relevance figures, per-difficulty and per-category
+    tables, and the labels outside the 11 mismatch categories (kept and reported)."""
     cells = {k: 0 for k in ("tp", "fn", "fp", "tn")}
     for sample, judgment in scored:
         gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
         cells[("t" if gold == pred else "f") + ("p" if pred else "n")] += 1
+    conf = grounding.Confusion(**cells)
     out: dict[str, Any] = {
         "confusion": cells,
+        "relevance": relevance_figures(conf),
         "difficulty": difficulty_breakdown(scored),
         "category": category_breakdown(scored),
     }
@@ -99,41 +101,67 @@ def breakdowns(scored: Scored) -> dict[str, Any]:
     return out
 
 
+def relevance_figures(conf: grounding.Confusion) -> dict[str, Any]:
+    """Overall relevance accuracy and each class's precision, recall and F1 (the RA-RFT
+    evaluator's `relevance` block)."""
+    n = conf.tp + conf.fn + conf.fp + conf.tn
+    return {
+        "accuracy": finite(grounding.relevance_accuracy(conf.tp, conf.tn, n)),
+        "relevant": {
+            "precision": finite(grounding.precision(conf.tp, conf.tp + conf.fp)),
+            "recall": finite(ratio(conf.tp, conf.tp + conf.fn)),
+            "f1": finite(grounding.f1_relevant(conf)),
+        },
+        "irrelevant": {
+            "precision": finite(grounding.precision(conf.tn, conf.tn + conf.fn)),
+            "recall": finite(grounding.refusal_recall(conf.tn, conf.tn + conf.fp)),
+            "f1": finite(grounding.f1_irrelevant(conf)),
+        },
+    }
+
+
 def difficulty_breakdown(scored: Scored) -> dict[str, dict[str, Any]]:
-    """Per difficulty level: F1 with that level's gold class as positive (irrelevant for
-    strong/moderate/weak/shuffled, relevant for original), its recall, and mIoU."""
+    """Per difficulty level, the RA-RFT evaluator's per-level figures: F1, precision and recall
+    with that level's gold class as positive (irrelevant for strong/moderate/weak/shuffled,
+    relevant for original), relevance accuracy, mIoU, R@m, and for irrelevant levels RT-IoU and
+    the explanation scores. Each is the statistic of the metric table over the level's items."""
     groups: dict[str, list] = defaultdict(list)
     for sample, judgment in scored:
         if sample.difficulty:
             groups[sample.difficulty].append((sample, judgment))
     out = {}
     for level, items in sorted(groups.items()):
-        conf = grounding.relevance_confusion(
-            [s.gold_relevant for s, _ in items], [j.verdict == "relevant" for _, j in items]
+        sums = {k: float(np.sum(v)) for k, v in columns(items).items()}
+        conf = grounding.Confusion(tp=sums["tp"], fn=sums["fn"], fp=sums["fp"], tn=sums["tn"])
+        figures = relevance_figures(conf)["relevant" if level == "original" else "irrelevant"]
+        reasons = undefined(items)
+        row: dict[str, Any] = {"n": len(items), **figures}
+        row["accuracy"] = finite(grounding.relevance_accuracy(conf.tp, conf.tn, sums["n"]))
+        row["miou"] = finite(grounding.mean_ra_iou(sums["ra_iou"], sums["n"]))
+        for m in grounding.RECALL_THRESHOLDS:
+            row[f"r@{m}"] = finite(grounding.recall_at(sums[f"ra_iou>={m}"], sums["n"]))
+        n_irrelevant = sums["n"] - sums["gold_relevant"]
+        row["rt_iou"] = (
+            None if "rt_iou" in reasons else finite(grounding.rt_iou(sums["jaccard"], n_irrelevant))
         )
-        if level == "original":
-            f1, recall = grounding.f1_relevant(conf), ratio(conf.tp, conf.tp + conf.fn)
-        else:
-            f1, recall = (
-                grounding.f1_irrelevant(conf),
-                grounding.refusal_recall(conf.tn, conf.tn + conf.fp),
+        for key, column in (("sbert", "sbert_tn"), ("llm_score", "llm_tn")):
+            row[key] = (
+                None
+                if key in reasons
+                else finite(grounding.explanation_score(sums[column], n_irrelevant))
             )
-        values = [
-            grounding.best_ra_iou(s.gold_relevant, j.verdict == "relevant", s.gold_spans, j.span)
-            for s, j in items
-        ]
-        out[level] = {
-            "n": len(items),
-            "f1": finite(f1),
-            "recall": finite(recall),
-            "miou": finite(grounding.mean_ra_iou(np.sum(values), len(values))),
-        }
+        out[level] = row
     return out
 
 
 def category_breakdown(scored: Scored) -> dict[str, dict[str, Any]]:
     """Per mismatch category, over gold-irrelevant items; an item with k categories weighs 1/k
-    in each of them (RA-RFT evaluator). Scores count 0 for missed refusals."""
+    in each of them (RA-RFT evaluator). `refusal_recall`, `rt_iou`, `sbert`, `llm_score`:
+    weighted, missed refusals count 0 (as the headline scores); `accuracy`: the unweighted share
+    refused (the evaluator's `category_irrelevant_classification`); `*_tn`: weighted means over
+    correct refusals (its `true_negative_samples`); `*_all`: weighted means over every item, a
+    missed refusal's own score included, where the judge scored them all (`ra-rft`; its
+    `irrelevant_samples` label scores)."""
     totals: dict[str, Counter] = defaultdict(Counter)
     for sample, judgment in scored:
         if sample.gold_relevant or not sample.categories:
@@ -144,28 +172,39 @@ def category_breakdown(scored: Scored) -> dict[str, dict[str, Any]]:
             t = totals[category]
             t["n"] += 1
             t["weight"] += weight
-            t["refused"] += weight * refused
+            t["refused"] += refused
+            t["weight_refused"] += weight * refused
             t["jaccard"] += weight * grounding.category_jaccard(
                 judgment.categories if refused else (), sample.categories
             )
-            if refused:
-                for key, score in (("sbert", judgment.sbert), ("llm", judgment.consistency)):
-                    if score is None:
-                        t[f"{key}_missing"] += 1
-                    else:
-                        t[key] += weight * score
-    return {
-        category: {
+            for key, score in (("sbert", judgment.sbert), ("llm", judgment.consistency)):
+                if score is None:
+                    t[f"{key}_missing"] += refused
+                    t[f"{key}_unscored"] += 1
+                    continue
+                t[f"{key}_all"] += weight * score
+                if refused:
+                    t[key] += weight * score
+    out = {}
+    for category, t in sorted(totals.items()):
+        row: dict[str, Any] = {
             "n": int(t["n"]),
             "weight": t["weight"],
-            "refusal_recall": finite(grounding.refusal_recall(t["refused"], t["weight"])),
+            "accuracy": finite(ratio(t["refused"], t["n"])),
+            "refusal_recall": finite(grounding.refusal_recall(t["weight_refused"], t["weight"])),
             "rt_iou": finite(grounding.rt_iou(t["jaccard"], t["weight"])),
-            "sbert": None
-            if t["sbert_missing"]
-            else finite(grounding.explanation_score(t["sbert"], t["weight"])),
-            "llm_score": None
-            if t["llm_missing"]
-            else finite(grounding.explanation_score(t["llm"], t["weight"])),
         }
-        for category, t in sorted(totals.items())
-    }
+        for key, name in (("sbert", "sbert"), ("llm", "llm_score")):
+            missing = t[f"{key}_missing"]
+            row[name] = (
+                None if missing else finite(grounding.explanation_score(t[key], t["weight"]))
+            )
+            row[f"{name}_tn"] = (
+                None
+                if missing
+                else finite(grounding.explanation_score_tn(t[key], t["weight_refused"]))
+            )
+            if not t[f"{key}_unscored"]:
+                row[f"{name}_all"] = finite(ratio(t[f"{key}_all"], t["weight"]))
+        out[category] = row
+    return out

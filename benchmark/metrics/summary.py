@@ -21,6 +21,7 @@ import numpy as np
 from benchmark.metrics._util import finite, ratio
 from benchmark.metrics.bootstrap import DEFAULT_RESAMPLES, Statistic, cluster_bootstrap
 from benchmark.metrics.table import METRICS
+from benchmark.protocols import protocol_of
 from benchmark.records import Judgment, RecordError, Sample
 from benchmark.run_records import PairedResult, TaskResult
 
@@ -57,8 +58,11 @@ def summarize_task(
     95% intervals, breakdowns, and the counts of failed, missing and errored samples.
 
     `judgments` may hold several per sample (append-only run files); the last one counts.
-    `errors` (generation errors) and `version` are recorded as given.
+    `errors` (generation errors) and `version` are recorded as given. The scoring protocol the
+    judge id names (`benchmark.protocols`) says which gold the items are scored against.
     """
+    protocol = protocol_of(judge)
+    samples = [protocol.view(sample) for sample in samples]
     latest = latest_judgments(judgments)
     scored: list[tuple[Sample, Judgment]] = []
     failures = missing = 0

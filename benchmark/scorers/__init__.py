@@ -5,11 +5,13 @@ offline, the options it takes); a `JudgeSpec` parses and prints judge ids:
 
     rules                          the rules judge with the default SBERT model
     rules[sbert=none]              ... without SBERT (no torch needed)
+    rules[protocol=ra-rft]         ... scoring as the RA-RFT evaluator does (`benchmark.protocols`)
     openai:gpt-4o-mini             an LLM judge on an OpenAI-compatible endpoint
     openai:gpt-4o[sbert=all-mpnet-base-v2]
 
-A non-default SBERT model is part of the id because it changes verdicts and scores: runs are
-only ranked within one judge. `load_judge(JudgeSpec.parse("rules", sbert="none"))`.
+The protocol and an SBERT model other than the protocol's are part of the id because they change
+verdicts and scores: runs are only ranked within one judge.
+`load_judge(JudgeSpec.parse("rules", sbert="none"))`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def load_judge(spec: JudgeSpec | str, **options) -> Judge:
     module, _, name = spec.info.target.partition(":")
     cls = getattr(importlib.import_module(module), name)
     scorer = None if spec.sbert == "none" else SbertScorer(spec.sbert)
-    judge = cls(*([spec.model] if spec.model else []), sbert=scorer, **options)
+    judge = cls(
+        *([spec.model] if spec.model else []), sbert=scorer, protocol=spec.protocol, **options
+    )
     assert judge.name == spec.id, (judge.name, spec.id)  # the id is the spec's, whoever made it
     return judge

@@ -2,10 +2,18 @@
 
 Steps, as in the RA-RFT evaluator: (1) relevance and the top-1 span; for responses judged
 irrelevant, (2) the mismatch categories among the 11 and (3) reasoning consistency 0-5 with the
-reference refusal. QA responses get one step: the UVQA response type. Prompts are versioned Jinja
-templates (`benchmark/prompts/judge/`); every reply must be one JSON object of the expected shape;
-a reply that is not gets one repair request, then the judgment is a `parse_error`. A request that
-fails after retries makes an `api_error`. Either is excluded from every metric and counted.
+reference refusal. QA responses get one step: the UVQA response type.
+
+Under the `ra-rft` protocol (`benchmark.protocols`) the steps read what the evaluator's read:
+step 1 the think-stripped first answer block, with the best span as written; steps 2-3 the
+reasoning text, only for gold-irrelevant queries (categories for refusals, consistency for every
+one: a missed refusal's score is kept for the per-category figures but never counts in the
+headline), against the released answer; its own prompt templates (`*_rarft_v1`).
+
+Prompts are versioned Jinja templates (`benchmark/prompts/judge/`); every reply must be one JSON
+object of the expected shape; a reply that is not gets one repair request, then the judgment is a
+`parse_error`. A request that fails after retries makes an `api_error`. Either is excluded from
+every metric and counted.
 
 Items are judged concurrently (`concurrency` threads); every completion goes through the client's
 SQLite cache, so judging the same responses again makes no request.
@@ -28,6 +36,7 @@ from benchmark.openai_client import (
     default_cache_path,
 )
 from benchmark.prompts import template
+from benchmark.protocols import Protocol, get_protocol
 from benchmark.records import CATEGORIES, VERDICTS_OF_KIND, Judgment, Response, Sample
 from benchmark.scorers.base import Judge
 from benchmark.scorers.sbert import SbertScorer
@@ -35,6 +44,8 @@ from benchmark.scorers.spec import JudgeSpec
 from benchmark.spans import normalize_span
 
 PROMPT_VERSION = "openai_judge_v1"  # relevance_v1 + categories_v1 + consistency_v1 + answer_type_v1
+#: Under `ra-rft`: relevance_rarft_v1 + categories_rarft_v1 + consistency_rarft_v1 + answer_type_v1
+RARFT_PROMPT_VERSION = "openai_judge_rarft_v1"
 DEFAULT_CONCURRENCY = 8
 
 
@@ -54,6 +65,7 @@ class OpenAIJudge(Judge):
         max_retries: int = 5,
         backoff: float = 1.0,
         check: bool = True,
+        protocol: str | Protocol | None = None,
     ) -> None:
         response_cache = None if cache == "none" else ResponseCache(cache or default_cache_path())
         self.client = ChatClient(
@@ -69,8 +81,16 @@ class OpenAIJudge(Judge):
             self.client.check()
         self.model = model
         self.sbert = sbert
+        self.protocol = get_protocol(protocol)
+        self._rarft = self.protocol.name == "ra-rft"
+        self.prompt_version = RARFT_PROMPT_VERSION if self._rarft else PROMPT_VERSION
         self.concurrency = max(1, concurrency)
-        self.name = JudgeSpec("openai", model, sbert=sbert.model_name if sbert else "none").id
+        self.name = JudgeSpec(
+            "openai",
+            model,
+            sbert=sbert.model_name if sbert else "none",
+            protocol=self.protocol.name,
+        ).id
         self.batch_size = 8 * self.concurrency
         self._cached_only = threading.local()  # per thread: answer from the cache or not at all
 
@@ -106,6 +126,7 @@ class OpenAIJudge(Judge):
             "model": self.model,
             "base_url": self.client.base_url,
             "prompt_version": self.prompt_version,
+            "protocol": self.protocol.name,
             "concurrency": self.concurrency,
             "sbert": self.sbert.describe() if self.sbert else None,
         }
@@ -135,6 +156,8 @@ class OpenAIJudge(Judge):
         )
 
     def _grounding(self, sample: Sample, text: str) -> dict[str, Any]:
+        if self._rarft:
+            return self._grounding_rarft(sample, text)
         reply = self._ask("relevance", {}, {"response": text}, _relevance)
         if reply["relevant"]:
             span = reply["span"]
@@ -155,6 +178,35 @@ class OpenAIJudge(Judge):
             "categories": tuple(categories),
             "consistency": consistency,
         }
+
+    def _grounding_rarft(self, sample: Sample, text: str) -> dict[str, Any]:
+        """The evaluator's steps 1-3 on the texts it gives them (see the module docstring)."""
+        answer = self.protocol.answer_text(text)
+        reply = self._ask("relevance_rarft", {}, {"response": answer}, _relevance)
+        fields: dict[str, Any] = {
+            "verdict": "relevant" if reply["relevant"] else "irrelevant",
+            "span": reply["span"],  # as written: a reversed span scores IoU 0
+        }
+        if sample.gold_relevant:
+            return fields
+        reasoning = self.protocol.explanation_text(text, answer)
+        if not reply["relevant"] and reasoning:
+            fields["categories"] = tuple(
+                self._ask("categories_rarft", {}, {"response": reasoning}, _categories)
+            )
+        reference = self.protocol.reference(sample)
+        if reference:
+            fields["consistency"] = (
+                self._ask(
+                    "consistency_rarft",
+                    {},
+                    {"response": reasoning, "reference": reference},
+                    _consistency,
+                )
+                if reasoning
+                else 0.0
+            )
+        return fields
 
     def _qa_fields(self, sample: Sample, text: str) -> dict[str, Any]:
         verdicts = VERDICTS_OF_KIND[sample.kind]
@@ -181,19 +233,24 @@ class OpenAIJudge(Judge):
             raise InvalidReply(f"{step}: {exc}") from None
 
     def _add_sbert(self, items, judgments: list[Judgment]) -> list[Judgment]:
-        """SBERT similarity of refusal explanations to the reference, as the rules judge does."""
+        """SBERT similarity of explanations to the reference, as the rules judge computes it."""
         if self.sbert is None:
             return judgments
-        from benchmark.parse import split_tags
-
-        wanted = [
-            k
-            for k, ((sample, _), j) in enumerate(zip(items, judgments, strict=True))
-            if j.ok and j.verdict == "irrelevant" and sample.refusal  # a grounding refusal
-        ]
-        texts = [split_tags(items[k][1].text).answer or items[k][1].text for k in wanted]
-        scores = self.sbert.clipped(texts, [items[k][0].refusal for k in wanted])
-        for k, score in zip(wanted, scores, strict=True):
+        protocol = self.protocol
+        wanted, texts, references = [], [], []
+        for k, ((sample, response), j) in enumerate(zip(items, judgments, strict=True)):
+            grounding = family_of(sample).name == GROUNDING.name
+            reference = protocol.reference(sample) if grounding else None
+            if (
+                j.ok
+                and reference
+                and protocol.scores_explanation(sample, j.verdict == "irrelevant")
+            ):
+                answer = protocol.answer_text(response.text)
+                wanted.append(k)
+                texts.append(protocol.explanation_text(response.text, answer))
+                references.append(reference)
+        for k, score in zip(wanted, self.sbert.clipped(texts, references), strict=True):
             judgments[k].sbert = float(score)
         return judgments
 

@@ -2,12 +2,12 @@
 
 Grounding (RA-VTG)
 - outcome and span: `benchmark.outcomes.read_grounding` over the answer part
-  (`benchmark.parse.answer_part`: `<think>` never decides): *span* (any format of
-  `benchmark.spans`), *refusal* (a stated mismatch, explicit or implicit) or *unparsed* (neither:
-  verdict "relevant" with no span, RA-IoU 0, counted by `unparsed_rate`);
+  (`Protocol.answer_text`; default `benchmark.parse.answer_part`: `<think>` never decides):
+  *span* (any format of `benchmark.spans`), *refusal* (a stated mismatch, explicit or implicit)
+  or *unparsed* (neither: verdict "relevant" with no span, RA-IoU 0, counted by `unparsed_rate`);
 - refusal categories: what the refusal contrasts with the query (`benchmark.scorers.categories`);
-- SBERT score: cosine (clipped to [0, 1]) of the explanation and the reference refusal, when an
-  SBERT scorer is given and the sample has a reference refusal;
+- SBERT score: cosine (clipped to [0, 1]; 0 for an empty explanation) of the explanation and
+  the reference refusal, when an SBERT scorer is given and the sample has a reference refusal;
 - no LLM consistency score (that needs the `openai:` judge): `consistency` stays empty.
 
 QA (UVQA)
@@ -22,14 +22,20 @@ QA (UVQA)
   (all its content words for one or two words, else at least `ALTERED_COVERAGE` of them) or, with
   SBERT, its cosine with the reference refusal is ≥ `REASON_SIMILARITY`.
 
-`CALIBRATION` records the judge's agreement with the shipped calibration set (`judge-check`).
+Under a scoring protocol other than the default (`benchmark.protocols`; `ra-rft`) the judge
+reads what that protocol says: the answer text it names, spans as written and the one tied to
+the query, the reasoning text and the released reference for SBERT and categories.
+
+`CALIBRATION` records the judge's agreement with the shipped calibration set (`judge-check`,
+default protocol).
 """
 
 from __future__ import annotations
 
 from benchmark.families import GROUNDING, QA
-from benchmark.outcomes import read_qa, stems
-from benchmark.parse import answer_part, parse_grounding_output
+from benchmark.outcomes import read_grounding, read_qa, stems
+from benchmark.parse import answer_part
+from benchmark.protocols import Protocol, get_protocol
 from benchmark.records import Judgment, Sample
 from benchmark.scorers.base import Judge
 from benchmark.scorers.categories import refusal_categories
@@ -55,6 +61,15 @@ CALIBRATION = {
     "first_look": {
         "holdout": {"grounding": 0.881, "qa": 0.778},
         "holdout-2": {"grounding": 0.918, "qa": 0.808},
+    },
+    #: under `--protocol ra-rft` the labels (the default reading) and the evaluator's reading
+    #: part on outputs cut off while thinking: labelled unparsed, read as its judge reads them
+    "protocols": {
+        "ra-rft": {
+            "grounding_outcome_agreement": 0.981,
+            "grounding_span_agreement_iou_0.9": 1.0,
+            "qa_refusal_agreement": 1.0,
+        }
     },
 }
 SHORT_ANSWER_WORDS = 4
@@ -90,9 +105,14 @@ class RulesJudge(Judge):
     name = "rules"
     prompt_version = RULES_VERSION
 
-    def __init__(self, sbert: SbertScorer | None = None) -> None:
+    def __init__(
+        self, sbert: SbertScorer | None = None, *, protocol: str | Protocol | None = None
+    ) -> None:
         self.sbert = sbert
-        self.name = JudgeSpec("rules", sbert=sbert.model_name if sbert else "none").id
+        self.protocol = get_protocol(protocol)
+        self.name = JudgeSpec(
+            "rules", sbert=sbert.model_name if sbert else "none", protocol=self.protocol.name
+        ).id
 
     @property
     def rules(self):
@@ -102,6 +122,7 @@ class RulesJudge(Judge):
         return {
             "name": self.name,
             "prompt_version": self.prompt_version,
+            "protocol": self.protocol.name,
             "sbert": self.sbert.describe() if self.sbert else None,
             "calibration": CALIBRATION,
             "thresholds": {
@@ -117,35 +138,51 @@ class RulesJudge(Judge):
     # --- grounding ------------------------------------------------------------------------------
 
     def _grounding(self, items):
-        parsed = [parse_grounding_output(r.text, s.question, duration=s.duration) for s, r in items]
-        explanations = [p.answer for p in parsed]
-        want_sbert = [
-            self.sbert is not None and not p.relevant and bool(s.refusal)
-            for p, (s, _) in zip(parsed, items, strict=True)
-        ]
-        scores = self._similarities(
-            [e for e, w in zip(explanations, want_sbert, strict=True) if w],
-            [s.refusal for (s, _), w in zip(items, want_sbert, strict=True) if w],
-            clipped=True,
-        )
-        out = []
-        for p, explanation, want, (sample, _) in zip(
-            parsed, explanations, want_sbert, items, strict=True
-        ):
-            out.append(
-                Judgment(
-                    sample_id=sample.id,
-                    judge=self.name,
-                    verdict="relevant" if p.relevant else "irrelevant",
-                    span=p.span,
-                    categories=()
-                    if p.relevant
-                    else refusal_categories(explanation, sample.question),
-                    sbert=float(scores.pop(0)) if want else None,
-                    prompt_version=self.prompt_version,
+        protocol = self.protocol
+        readings, explanations, references = [], [], []
+        for sample, response in items:
+            answer = protocol.answer_text(response.text)
+            readings.append(
+                read_grounding(
+                    answer,
+                    sample.question,
+                    duration=sample.duration,
+                    as_written=protocol.spans_as_written,
+                    best_for_query=protocol.best_span_for_query,
                 )
             )
-        return out
+            explanations.append(protocol.explanation_text(response.text, answer))
+            references.append(protocol.reference(sample))
+        # SBERT: every refusal with a reference; under `ra-rft` every gold-irrelevant output
+        want = [
+            self.sbert is not None
+            and reference is not None
+            and protocol.scores_explanation(s, reading.refused)
+            for reading, reference, (s, _) in zip(readings, references, items, strict=True)
+        ]
+        scores = iter(
+            self._similarities(
+                [e for e, w in zip(explanations, want, strict=True) if w],
+                [r for r, w in zip(references, want, strict=True) if w],
+                clipped=True,
+            )
+        )
+        return [
+            Judgment(
+                sample_id=sample.id,
+                judge=self.name,
+                verdict="irrelevant" if reading.refused else "relevant",
+                span=reading.span,
+                categories=refusal_categories(explanation, sample.question)
+                if reading.refused
+                else (),
+                sbert=next(scores) if wanted else None,
+                prompt_version=self.prompt_version,
+            )
+            for reading, explanation, wanted, (sample, _) in zip(
+                readings, explanations, want, items, strict=True
+            )
+        ]
 
     # --- QA -------------------------------------------------------------------------------------
 
