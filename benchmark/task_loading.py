@@ -17,10 +17,12 @@ def load_task(
     limit: int | None = None,
     path: str | Path | None = None,
     split: str | None = None,
+    fill_durations: bool = True,
 ) -> Loaded:
     """Samples of one task (the first `limit` of them when given); `path` reads a file of your
     own in the task's format instead of the released one; `split` picks the train or test
-    split of a task that has both (the synthetic ones)."""
+    split of a task that has both (the synthetic ones); `fill_durations=False` leaves durations
+    the annotations lack unknown instead of reading them from the videos."""
     spec = task if isinstance(task, TaskSpec) else load_registry().resolve([task])[0]
     loaded = load_data(
         spec.data,
@@ -28,6 +30,7 @@ def load_task(
         data_root_dir=data_root,
         video_root_dir=video_root,
         seed=seed,
+        fill_durations=fill_durations,
         **(
             spec.option_dict
             | ({"path": path} if path is not None else {})

@@ -185,6 +185,55 @@ QVHIGHLIGHTS = [
     },
 ]
 
+#: HI-ActivityNet / SS-ActivityNet as released by RA-RFT: the RA-VTG group schema, ActivityNet
+#: video names, long videos; SS irrelevant answers empty and without categories
+HI_ACTIVITYNET = [
+    {
+        "video": "/data/activitynet/v_Xq1a2B3c4D5.mp4",
+        "query_text": "A man waxes a surfboard on the beach.",
+        "timestamp": [12.4, 47.9],
+        "duration": 131.2,
+        "think": "<think>...</think>",
+        "GRPO": [
+            {
+                "q": "A man waxes a surfboard on the beach.",
+                "a": "<answer>12.4 to 47.9</answer>",
+                "r": True,
+                "difficulty": "original",
+            },
+            {
+                "q": "A man waxes a snowboard on the beach.",
+                "a": "<answer>The board being waxed is a surfboard, not a snowboard.</answer>",
+                "r": False,
+                "c": ["Object/ObjectExistence"],
+                "difficulty": "hard",
+            },
+            {
+                "q": "A woman waxes a snowboard in a garage.",
+                "a": "<answer>It is a man waxing a surfboard on a beach, not a woman with a "
+                "snowboard in a garage.</answer>",
+                "r": False,
+                "c": ["Object/ObjectExistence", "Scene/SceneExistence"],
+                "difficulty": "medium",
+            },
+        ],
+    },
+]
+SS_ACTIVITYNET = [
+    {
+        "video": "/data/activitynet/v_Xq1a2B3c4D5.mp4",
+        "query_text": "A man waxes a surfboard on the beach.",
+        "timestamp": [12.4, 140.0],
+        "duration": 131.2,
+        "GRPO": [
+            {"q": "A man waxes a surfboard on the beach.", "a": "", "r": True,
+             "difficulty": "original"},
+            {"q": "Two girls play the violin on a stage.", "a": "", "r": False,
+             "difficulty": "easy"},
+        ],
+    },
+]  # fmt: skip
+
 CHARADES_STA = "AAA01 1.0 4.0##person opens a door.\nBBB02 3.0 9.0##person eats a sandwich.\nBBB02 9.0 3.0##person drinks.\n"
 CHARADES_CSV = "id,subject,scene,length\nAAA01,x,Kitchen,10.5\nBBB02,y,Hall,12.0\n"
 
@@ -202,6 +251,24 @@ def write_clone_layout(root: Path) -> Path:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data))
+    return _write_qvhighlights(root)
+
+
+def write_released_extras(root: Path) -> Path:
+    """The files `data fetch` added tasks for: HI-/SS-ActivityNet and the answerable UVQA
+    counterpart as released (`eval_uvqa_format.json`)."""
+    for relative, data in {
+        "RA-RFT/dataset/anno/hi_vtg_activitynet.json": HI_ACTIVITYNET,
+        "RA-RFT/dataset/anno/ss_vtg_activitynet.json": SS_ACTIVITYNET,
+        "UVQA/dataset/video_chatgpt/eval/eval_uvqa_format.json": UVQA_ANSWERABLE,
+    }.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data))
+    return root
+
+
+def _write_qvhighlights(root: Path) -> Path:
     qv = root / "MomentofUntruth/UniVTG-NA/data/qvhighlights/metadata/qvhl_id_pos_neg_val.jsonl"
     qv.parent.mkdir(parents=True, exist_ok=True)
     qv.write_text("".join(json.dumps(row) + "\n" for row in QVHIGHLIGHTS))

@@ -15,6 +15,7 @@ from data_fixtures import (
     UVQA_ANSWERABLE,
     UVQA_OBJECT,
     write_clone_layout,
+    write_released_extras,
 )
 
 from benchmark.data import data_status
@@ -300,6 +301,27 @@ def test_simply_shuffled_sets_fall_back_to_building_from_a_plain_set(tmp_path):
     assert len(relevant) == len(shuffled) == 3
     anet = load_task("ss_activitynet", data_root=root).samples
     assert len(anet) == 6
+
+
+def test_the_released_activitynet_and_answerable_files_load_for_their_tasks(tmp_path):
+    root = write_released_extras(tmp_path)
+    hi = load_task("hi_activitynet", data_root=root)
+    assert [(s.kind, s.difficulty) for s in hi.samples] == [
+        ("relevant", "original"), ("irrelevant", "strong"), ("irrelevant", "moderate"),
+    ]  # fmt: skip
+    assert hi.samples[0].video.path == "v_Xq1a2B3c4D5.mp4" and hi.samples[0].span == (12.4, 47.9)
+    assert hi.samples[2].categories == ("Object/ObjectExistence", "Scene/SceneExistence")
+    ss = load_task("ss_activitynet", data_root=root)
+    assert ss.how == "RA-RFT release"
+    relevant, shuffled = ss.samples
+    assert relevant.span == (12.4, 131.2)  # clipped; the ra-rft protocol scores (12.4, 140.0)
+    assert relevant.meta["annotated_span"] == [12.4, 140.0]
+    assert (shuffled.difficulty, shuffled.refusal, shuffled.categories) == ("shuffled", None, ())
+    answerable = load_task("uvqa_answerable", data_root=root)
+    assert answerable.how.startswith("UVQA release")
+    assert [(s.kind, s.answer) for s in answerable.samples] == [
+        ("answerable", "A red cup."), ("answerable", "In a kitchen."),
+    ]  # fmt: skip
 
 
 def test_a_file_of_your_own_in_a_source_format(tmp_path):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from benchmark.cli import (
     EXIT_OK,
+    EXIT_USAGE,
     Handler,
     command,
 )
@@ -71,12 +73,125 @@ def _data(parser: argparse.ArgumentParser) -> Handler:
             )
         build.set_defaults(build=what)
 
+    fetch = sub.add_parser(
+        "fetch",
+        help="download the released annotation files, pinned and verified, into a data root",
+        description="Download the released annotation files each task needs from their "
+        "repositories at pinned commits (raw-file URLs, or a mirror laid out as "
+        "MIRROR/OWNER/REPO/COMMIT/PATH), verify their git blob ids, and write them under the "
+        "data root in the layout the tasks read. Interrupted downloads resume; files already "
+        "present and verified are skipped; a file that fails verification is never used.",
+    )
+    fetch.add_argument(
+        "what", nargs="*", default=["all"], metavar="TASK|GROUP",
+        help="tasks or groups (`refusal-bench tasks`), 'training' (the training sources) or "
+        "'all' (default)",
+    )  # fmt: skip
+    fetch.add_argument(
+        "--data-root", metavar="DIR", help="where to write (default: $REFUSAL_BENCH_DATA)"
+    )
+    fetch.add_argument(
+        "--mirror", metavar="URL",
+        help="a mirror of the raw files, URL/OWNER/REPO/COMMIT/PATH (default: "
+        "$REFUSAL_BENCH_MIRROR, else https://raw.githubusercontent.com)",
+    )  # fmt: skip
+    fetch.add_argument("--retries", type=int, default=4, metavar="N", help="retries (default 4)")
+    fetch.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per request")
+    fetch.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    fetch.set_defaults(fetch=True)
+
+    check = sub.add_parser(
+        "check-videos",
+        help="list the videos of tasks that are missing, unreadable or shorter than their spans",
+        description="Before a long run: find each video of the tasks under the video root as a "
+        "run would, probe it in parallel (open, duration, one frame) and list the ones that are "
+        "missing, unreadable or shorter than their annotated spans. Exit 1 when any is.",
+    )
+    check.add_argument("--tasks", required=True, help="comma-separated tasks and groups")
+    check.add_argument("--video-root", metavar="DIR", help="default: $REFUSAL_BENCH_VIDEOS")
+    check.add_argument("--data-root", metavar="DIR", help="default: $REFUSAL_BENCH_DATA")
+    check.add_argument("--workers", type=int, default=8, metavar="N", help="parallel probes")
+    check.add_argument("--show", type=int, default=5, metavar="N", help="names listed per kind")
+    check.set_defaults(check_videos=True)
+
     def handler(args: argparse.Namespace) -> int:
+        if getattr(args, "fetch", False):
+            return _fetch(args)
+        if getattr(args, "check_videos", False):
+            return _check_videos(args)
         if getattr(args, "build", None):
             return _build_split(args)
         return _render_synth(args)
 
     return handler
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from benchmark.data import fetch
+    from benchmark.data.sources import DATA_ROOT_ENV, data_root
+    from benchmark.registry import load_registry
+
+    root = data_root(args.data_root)
+    if root is None:
+        raise UsageError(
+            f"data fetch needs a data root: pass --data-root DIR or set {DATA_ROOT_ENV}"
+        )
+    registry = load_registry()
+
+    def files_of_task(name: str) -> list[str] | None:
+        try:
+            specs = registry.resolve(name)
+        except UsageError:
+            return None
+        keys = []
+        for spec in specs:
+            fetchable = [r for r in spec.data if r.files and all(
+                f"{f.repo}/{f.path}" in fetch.BY_KEY for f in r.files)]  # fmt: skip
+            keys += [f"{f.repo}/{f.path}" for f in (fetchable[0].files if fetchable else ())]
+        return keys
+
+    files = fetch.select(args.what, files_of_task)
+    fetcher = fetch.Fetcher(root, base=args.mirror, retries=args.retries, timeout=args.timeout,
+                            progress=not args.no_progress)  # fmt: skip
+    print(f"fetching {len(files)} files into {root} from {fetch.base_of(args.mirror)}")
+    outcomes = fetcher.fetch(files)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("fetched", "present", "failed")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()) + f"; record: {fetcher.lock_path}")
+    if counts["failed"]:
+        print(f"{counts['failed']} files were not fetched (see above); the others are in place: "
+              "fix the cause and run the same command again", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _check_videos(args: argparse.Namespace) -> int:
+    import time
+
+    from benchmark.cli import EXIT_FAILED
+    from benchmark.data.sources import VIDEO_ROOT_ENV, video_root
+    from benchmark.data.video_check import check_videos
+    from benchmark.registry import load_registry
+    from benchmark.task_loading import load_task
+
+    specs = load_registry().resolve(args.tasks)
+    failed = False
+    for spec in specs:
+        loaded = load_task(
+            spec, data_root=args.data_root, video_root=args.video_root, fill_durations=False
+        )
+        root = video_root(args.video_root) or loaded.video_root
+        if root is None:
+            raise UsageError(
+                f"check-videos needs a video root: --video-root DIR or {VIDEO_ROOT_ENV}"
+            )
+        started = time.perf_counter()
+        report = check_videos(loaded.samples, root, workers=args.workers)
+        print(f"{spec.name}: {report.videos} videos of {report.samples} samples under {root} "
+              f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+        for line in report.lines(args.show):
+            print(line)
+        failed |= report.failed
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _build_split(args: argparse.Namespace) -> int:

@@ -251,6 +251,7 @@ def load_data(
     data_root_dir: str | Path | None = None,
     video_root_dir: str | Path | None = None,
     seed: int = 0,
+    fill_durations: bool = True,
     **options,
 ) -> Loaded:
     """Samples of a task from its recipes (released files under the data root, or built).
@@ -278,7 +279,7 @@ def load_data(
     videos = video_root(video_root_dir)
     if videos is None:
         videos = recipe.video_root(seed, **options)
-    if videos is not None:
+    if videos is not None and fill_durations:
         _fill_durations(samples, VideoIndex(videos), report)
     return Loaded(samples=samples, report=report, files=paths, how=recipe.about, video_root=videos)
 
