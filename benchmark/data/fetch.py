@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from benchmark.data.manifest import BY_KEY, FILES, PinnedFile
 from benchmark.errors import UsageError
+from benchmark.provenance import file_sha256
 
 DEFAULT_BASE = "https://raw.githubusercontent.com"
 MIRROR_ENV = "REFUSAL_BENCH_MIRROR"
@@ -55,14 +56,6 @@ class Outcome:
 def git_blob_id(path: Path) -> str:
     """The id git gives a file's content: SHA-1 of `b"blob <size>\\0" + content`."""
     digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
@@ -228,7 +221,7 @@ class Fetcher:
             "url": url,
             "size": dest.stat().st_size,
             "git_blob": blob,
-            "sha256": sha256_of(dest),
+            "sha256": file_sha256(dest),
         }
         tmp = self.lock_path.with_name(self.lock_path.name + ".tmp")
         tmp.write_text(json.dumps(self.lock, indent=2, sort_keys=True) + "\n")
