@@ -72,7 +72,7 @@ class RecipeConfig:
 
     model: str  # checkpoint to start from (hub id or folder)
     output_dir: str = "checkpoints/recipe"
-    tasks: str = "synth_qa,synth_uvqa"  # training tasks (train split for the synthetic ones)
+    tasks: str = "synth_qa,synth_uvqa"  # training sources, or synthetic tasks (their train split)
     eval_tasks: str = "synth_qa,synth_uvqa"  # evaluated through the runner at the end ("" to skip)
     data_root: str | None = None
     video_root: str | None = None
@@ -89,6 +89,7 @@ class RecipeConfig:
     seed: int = 0
     limit: int | None = None  # samples per task, for smoke tests
     eval_limit: int | None = None
+    allow_test_data: bool = False  # train on a test set anyway (never for published numbers)
 
     def training_arguments(self) -> dict[str, Any]:
         """The keyword arguments TRL's configs (SFTConfig, DPOConfig, GRPOConfig) share."""
@@ -115,13 +116,13 @@ def training_samples(config: RecipeConfig) -> tuple[list, Path]:
     """Samples of the training tasks and the folder of their videos (`video_root`, else the
     tasks' own), checked before any model is loaded or run."""
     samples, root = [], config.video_root
-    for task in [t.strip() for t in config.tasks.split(",") if t.strip()]:
+    for spec in training_specs(config):
         loaded = load_task(
-            task,
+            spec,
             data_root=config.data_root,
             seed=config.seed,
             limit=config.limit,
-            split="train" if task.startswith("synth") else None,
+            split="train" if spec.split == "train" or _synthetic(spec) else None,
         )
         samples += loaded.samples
         root = root or loaded.video_root
@@ -222,6 +223,27 @@ def single_process_distributed_env() -> None:
         port = probe.getsockname()[1]
     os.environ.update(RANK="0", LOCAL_RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1",
                       MASTER_PORT=str(port))  # fmt: skip
+
+
+def training_specs(config: RecipeConfig) -> list:
+    """The specs of the training tasks, every task of a group included; a test set is refused
+    (a recipe trains on training sources, `metadata.split: train`, or the synthetic train split)
+    unless `allow_test_data` is set."""
+    from benchmark.registry import load_registry
+
+    specs = load_registry().resolve(config.tasks)
+    for spec in specs:
+        if spec.split != "train" and not _synthetic(spec) and not config.allow_test_data:
+            raise UsageError(
+                f"{spec.name} is a test set: recipes train on training sources (hi_vtg_train, "
+                "uvqa_train: `refusal-bench data fetch training`) or the synthetic train split "
+                "(synth_*); set allow_test_data=true to train on it anyway"
+            )
+    return specs
+
+
+def _synthetic(spec) -> bool:
+    return any(recipe.loader == "synthetic" for recipe in spec.data)
 
 
 def zero_stage(trainer) -> int | None:

@@ -45,6 +45,7 @@ class TaskSpec:
     data: tuple[Recipe, ...]  # tried in order (`benchmark.data`)
     config_path: Path
     options: tuple[tuple[str, Any], ...] = ()  # further dataset_kwargs, e.g. split
+    split: str = "test"  # "train": a training source for the recipes (metadata.split)
 
     @property
     def option_dict(self) -> dict[str, Any]:
@@ -114,6 +115,9 @@ def task_spec(config: dict[str, Any], path: Path) -> TaskSpec:
         raise UsageError(
             f"{path}: metadata.prompt {prompt!r} is not a template in benchmark/prompts"
         )
+    split = str(metadata.get("split", "test"))
+    if split not in ("test", "train"):
+        raise UsageError(f"{path}: metadata.split must be test or train, got {split!r}")
     kwargs = dict(config.get("dataset_kwargs") or {})
     kwargs.pop("task", None)
     data = kwargs.pop("data", None)
@@ -128,6 +132,7 @@ def task_spec(config: dict[str, Any], path: Path) -> TaskSpec:
         data=parse_recipes(data, where=str(path), task_options=kwargs),
         config_path=path,
         options=tuple(sorted(kwargs.items())),
+        split=split,
     )
 
 

@@ -24,6 +24,8 @@ def load_task(
     split of a task that has both (the synthetic ones); `fill_durations=False` leaves durations
     the annotations lack unknown instead of reading them from the videos."""
     spec = task if isinstance(task, TaskSpec) else load_registry().resolve([task])[0]
+    if split == "train" and spec.split == "train":
+        split = None  # a training source holds train data only
     loaded = load_data(
         spec.data,
         task=spec.name,

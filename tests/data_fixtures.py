@@ -268,6 +268,51 @@ def write_released_extras(root: Path) -> Path:
     return root
 
 
+#: UVQA training questions and their DPO negatives (item i of one pairs with item i of the other)
+UVQA_TRAIN_OBJECT = [
+    {
+        "vid": "moma_1",
+        "new_question": "What is the dog chewing?",
+        "new_answer": "There is no dog in the video; a cat plays with a ball.",
+        "generated_actor_or_object": "dog",
+    },
+    {
+        "vid": "moma_2",
+        "new_question": "Where does the horse run?",
+        "new_answer": "No horse appears; two people jog in a park.",
+        "generated_actor_or_object": "horse",
+    },
+]
+UVQA_TRAIN_NEGATIVE_OBJECT = [
+    {"vid": "moma_1", "new_question": "What is the dog chewing?", "new_answer": "A bone."},
+    {"vid": "moma_2", "new_question": "Where does the horse run?", "new_answer": "In a field."},
+]
+
+
+def write_training_sources(root: Path) -> Path:
+    """The training files in their released layout: HI-VTG train, UVQA object train + negatives,
+    and the Video-ChatGPT chunks (one question each, the same video in the first two)."""
+    files = {
+        "RA-RFT/dataset/anno/hi_vtg_train.json": RAVTG_GROUPS,
+        "UVQA/dataset/uvqa/object/train_object.json": UVQA_TRAIN_OBJECT,
+        "UVQA/dataset/uvqa/object/train_negative_object.json": UVQA_TRAIN_NEGATIVE_OBJECT,
+    }
+    for k in range(1, 6):
+        vid = "v_chat1" if k <= 2 else f"v_chat{k}"
+        files[f"UVQA/dataset/video_chatgpt/train/train_uvqa_format_chunk{k}.json"] = [
+            {"vid": vid, "new_question": f"What happens in part {k}?", "new_answer": f"Part {k}."}
+        ]
+        files[f"UVQA/dataset/video_chatgpt/train_negative/train_neg_chunk{k}.json"] = [
+            {"vid": vid, "new_question": f"What happens in part {k}?",
+             "new_answer": "I cannot tell from the video."}
+        ]  # fmt: skip
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data))
+    return root
+
+
 def _write_qvhighlights(root: Path) -> Path:
     qv = root / "MomentofUntruth/UniVTG-NA/data/qvhighlights/metadata/qvhl_id_pos_neg_val.jsonl"
     qv.parent.mkdir(parents=True, exist_ok=True)

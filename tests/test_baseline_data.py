@@ -179,4 +179,5 @@ def test_training_without_videos_stops_before_any_model_is_loaded(monkeypatch):
 
     monkeypatch.delenv("REFUSAL_BENCH_VIDEOS", raising=False)
     with pytest.raises(UsageError, match="videos of uvqa_object are not on this machine"):
-        training_samples(RecipeConfig(model="m", tasks="uvqa_object", data_root=str(SHARED_DATA)))
+        training_samples(RecipeConfig(model="m", tasks="uvqa_object", data_root=str(SHARED_DATA),
+                                      allow_test_data=True))  # fmt: skip

@@ -14,8 +14,10 @@ from data_fixtures import (
     RAVTG_GROUPS,
     UVQA_ANSWERABLE,
     UVQA_OBJECT,
+    UVQA_TRAIN_NEGATIVE_OBJECT,
     write_clone_layout,
     write_released_extras,
+    write_training_sources,
 )
 
 from benchmark.data import data_status
@@ -322,6 +324,27 @@ def test_the_released_activitynet_and_answerable_files_load_for_their_tasks(tmp_
     assert [(s.kind, s.answer) for s in answerable.samples] == [
         ("answerable", "A red cup."), ("answerable", "In a kitchen."),
     ]  # fmt: skip
+
+
+def test_training_sources_load_with_their_negatives(tmp_path):
+    root = write_training_sources(tmp_path)
+    assert load_registry().tasks["hi_vtg_train"].split == "train"
+    assert len(load_task("hi_vtg_train", data_root=root).samples) == 6
+    train = load_task("uvqa_train_object", data_root=root).samples
+    assert [(s.kind, s.altered, s.meta["negative"]) for s in train] == [
+        ("unanswerable", "dog", "A bone."), ("unanswerable", "horse", "In a field."),
+    ]  # fmt: skip
+    chat = load_task("uvqa_train_answerable", data_root=root).samples
+    assert [s.id for s in chat][:2] == ["v_chat1#0", "v_chat1#1"]  # ids unique across chunks
+    assert [s.answer for s in chat] == [f"Part {k}." for k in range(1, 6)]
+    assert {s.meta["negative"] for s in chat} == {"I cannot tell from the video."}
+    # a negatives file that does not pair with its training file is refused, naming both
+    (root / "UVQA/dataset/uvqa/object/train_negative_object.json").write_text(
+        json.dumps(UVQA_TRAIN_NEGATIVE_OBJECT[:1])
+    )
+    with pytest.raises(RecordError, match=r"train_object.json hold 2 items but the negatives "
+                       r"train_negative_object.json hold 1"):  # fmt: skip
+        load_task("uvqa_train_object", data_root=root)
 
 
 def test_a_file_of_your_own_in_a_source_format(tmp_path):

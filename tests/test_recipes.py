@@ -177,3 +177,26 @@ def test_sft_collator_labels_exactly_the_completion(tmp_path):
     for row, example in zip(range(2), examples, strict=True):
         learnt = batch["input_ids"][row][batch["labels"][row] != -100]
         assert processor.tokenizer.decode(learnt) == example["completion"] + eos
+
+
+def test_recipes_train_on_training_sources_and_refuse_test_sets(tmp_path):
+    from data_fixtures import write_training_sources
+
+    from baselines.common import RecipeConfig, training_samples, training_specs
+    from benchmark.errors import UsageError
+
+    with pytest.raises(UsageError, match="hi_charades is a test set"):
+        training_specs(RecipeConfig(model="m", tasks="hi_charades"))
+    with pytest.raises(UsageError, match="hi_activitynet is a test set"):  # groups: every task
+        training_specs(RecipeConfig(model="m", tasks="hi_vtg"))
+    assert [s.name for s in training_specs(RecipeConfig(model="m", tasks="uvqa_train"))] == [
+        "uvqa_train_object", "uvqa_train_relation", "uvqa_train_attribute",
+        "uvqa_train_answerable",
+    ]  # fmt: skip
+    allowed = RecipeConfig(model="m", tasks="hi_charades", allow_test_data=True)
+    assert [s.name for s in training_specs(allowed)] == ["hi_charades"]
+    root = write_training_sources(tmp_path / "data")
+    config = RecipeConfig(model="m", tasks="hi_vtg_train,uvqa_train_object",
+                          data_root=str(root), video_root=str(tmp_path))  # fmt: skip
+    samples, _ = training_samples(config)
+    assert {s.task for s in samples} == {"hi_vtg_train", "uvqa_train_object"} and len(samples) == 8

@@ -38,7 +38,7 @@ from benchmark.data.ravtg import load_ravtg
 from benchmark.data.report import LoadReport
 from benchmark.data.shuffle import build_simply_shuffled
 from benchmark.data.sources import SourceFile, data_root, is_present, locate, video_root
-from benchmark.data.uvqa import load_uvqa, load_uvqa_answerable
+from benchmark.data.uvqa import load_uvqa, load_uvqa_answerable, load_uvqa_training
 from benchmark.data.videos import VideoIndex, probe_duration
 from benchmark.errors import MissingDataError, UsageError
 from benchmark.records import Sample
@@ -139,6 +139,8 @@ LOADERS: dict[str, Loader] = {
     "ravtg": _one_file(load_ravtg),  # RA-RFT group schema (option: shuffled)
     "uvqa": _one_file(load_uvqa),  # UVQA eval items (option: category)
     "uvqa_answerable": _one_file(load_uvqa_answerable),  # Video-ChatGPT QA, UVQA form
+    # UVQA training files + their DPO negatives (option: category; "answerable" = Video-ChatGPT)
+    "uvqa_training": Loader(load_uvqa_training, takes=load_uvqa_training),
     "ratsg": _one_file(load_ratsg),  # RaTSG relevance-feedback Charades-STA
     "charades_sta": _one_file(_charades_sta),  # plain Charades-STA lines
     "qvhighlights": _one_file(load_qvhighlights),  # QVHighlights / NA-VMR JSONL
