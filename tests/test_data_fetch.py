@@ -15,6 +15,7 @@ from data_fixtures import SHARED_DATA
 from benchmark.cli import main
 from benchmark.data import fetch
 from benchmark.data.manifest import BY_KEY, FILES
+from benchmark.provenance import file_sha256
 
 CHARADES = "RA-RFT/dataset/anno/hi_vtg_charades.json"
 TVGBENCH = "RA-RFT/dataset/anno/hi_vtg_tvgbench.json"
@@ -124,6 +125,7 @@ def test_every_pinned_id_matches_the_file_this_project_holds():
     assert len(held) == 11
     for pinned in held:
         assert fetch.git_blob_id(SHARED_DATA / pinned.key) == pinned.blob, pinned.key
+        assert file_sha256(SHARED_DATA / pinned.key) == pinned.sha256, pinned.key
     assert all(f.blob is None or len(f.blob) >= 12 for f in FILES)
 
 
@@ -245,3 +247,12 @@ def test_unknown_names_and_tasks_without_released_files_are_usage_errors(tmp_pat
     assert "unknown task or group 'nope'" in capsys.readouterr().err
     assert main(["data", "fetch", "synth_qa", "--data-root", str(tmp_path)]) == 2
     assert "reads no released file" in capsys.readouterr().err
+
+
+def test_a_file_whose_sha256_differs_from_the_known_one_is_rejected(tmp_path, mirror, monkeypatch):
+    from benchmark.data import manifest
+
+    monkeypatch.setitem(manifest.SHA256, CHARADES, "0" * 64)
+    (outcome,) = fetcher(tmp_path / "data", mirror).fetch([BY_KEY[CHARADES]], log=lambda s: None)
+    assert outcome.status == "failed" and "sha256 differs" in outcome.detail
+    assert not (tmp_path / "data" / CHARADES).exists()

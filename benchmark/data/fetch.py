@@ -159,11 +159,18 @@ class Fetcher:
         part.parent.mkdir(parents=True, exist_ok=True)
         self._download(url, part, pinned.key)
         blob = git_blob_id(part)
-        if expected and not blob.startswith(expected):
+        wrong = (
+            f"git blob id is {blob[:12]}, not the {how} {expected[:12]}"
+            if expected and not blob.startswith(expected)
+            else "sha256 differs from the pinned one"
+            if pinned.sha256 and file_sha256(part) != pinned.sha256
+            else None
+        )
+        if wrong:
             part.unlink()
             raise FetchError(
-                f"{url} gave a file whose git blob id is {blob[:12]}, not the {how} "
-                f"{expected[:12]}: it was deleted and is not used (a wrong or corrupt mirror?)"
+                f"{url} gave a file whose {wrong}: it was deleted and is not used "
+                "(a wrong or corrupt mirror?)"
             )
         os.replace(part, dest)
         self._record(pinned, dest, blob, url=url)

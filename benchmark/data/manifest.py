@@ -4,7 +4,8 @@ A file is pinned by its repository, the commit and its path, and verified by its
 the SHA-1 of `"blob <size>\\0" + content`, the id git itself gives the file (`git hash-object`),
 so one id pins the exact bytes. Ids copied from the repositories at those commits are given in
 full where this project holds the file and otherwise as the first 12 hex digits (48 bits:
-enough to catch a wrong or corrupt file). A file whose id is not known yet (the UVQA training
+enough to catch a wrong or corrupt file), and by sha256 where this project has computed it
+(`SHA256`). A file whose id is not known yet (the UVQA training
 files) is checked against the id recorded at its first fetch (`fetch.LOCK_FILE`), and `fetch`
 says so.
 
@@ -40,6 +41,11 @@ class PinnedFile:
     def key(self) -> str:
         """`<folder>/<path>`: how task YAMLs name the file."""
         return f"{self.repo.folder}/{self.path}"
+
+    @property
+    def sha256(self) -> str | None:
+        """The file's sha256 where this project has computed it (checked as well)."""
+        return SHA256.get(self.key)
 
 
 RA_RFT = Repository("JINSUBY", "RA-RFT", "8843cbb259cd5661e59654ea609fc844b00a175b", "Apache-2.0")
@@ -101,3 +107,29 @@ FILES: tuple[PinnedFile, ...] = (
 )  # fmt: skip
 
 BY_KEY: dict[str, PinnedFile] = {f.key: f for f in FILES}
+
+#: sha256 of the files whose full content this project has seen (../shared/data at the pins)
+SHA256 = {
+    "RA-RFT/dataset/anno/hi_vtg_charades.json":
+        "1569a4dd771ade97a0441a9b7fa967728325229480fc4f7b8d34de7b85c7069d",
+    "RA-RFT/dataset/anno/hi_vtg_tvgbench.json":
+        "12e8a933037f60b430f90918e0c861f5157c82746631a9103740619c7bc5c7e2",
+    "RA-RFT/dataset/anno/ss_vtg_charades.json":
+        "d6650742f84dfaec9cf9401bd41d2e01066888259bf08a810464430b73e9596d",
+    "RA-RFT/dataset/anno/ss_vtg_qvhighlight.json":
+        "f5ef7ec20d977d834b299bd15744a84d6ab2cf833e18429143750647d482351f",
+    "UVQA/dataset/uvqa/attribute/eval_attribute.json":
+        "d9bd9b931b13de94ff27bfc6c3479b77ae62c73962ef50c82d3483d9aeaafaab",
+    "UVQA/dataset/uvqa/object/eval_object.json":
+        "41cbe0c5c98c645906681d18409f5c6f4b5d5ac719d8df4d3ba88d27cce888e1",
+    "UVQA/dataset/uvqa/relation/eval_relation.json":
+        "85845fb46cab62eaa826eecf2e1392c23e430169b3c20e118e674da7697e410d",
+    "RaTSG/data/dataset/charades_RF/charades_sta_test2.0.json":
+        "c9dba74e2d7947bc26df5bc1f648894420ff2f9884937de8a45b52c3e0f33ceb",
+    "RaTSG/data/dataset/charades_RF/charades_sta_train.txt":
+        "e966fc1970cf6bc4cc73db2dd4fc10e148313810a372eef488defb0dd2ee359f",
+    "MomentofUntruth/UniVTG-NA/data/qvhighlights/metadata/qvhl_id_pos_neg_val.jsonl":
+        "d8dc426d88897fdf2cfeacd216e1f789f479cd90d826715a1a7b0ef415bde996",
+    "MomentofUntruth/UniVTG-NA/data/qvhighlights/metadata/qvhl_pos_val.jsonl":
+        "f668a1eaea156ec5315e14718999cea043a8cf948d3cafbd8e8d655318c3cd02",
+}  # fmt: skip
