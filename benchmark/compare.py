@@ -15,6 +15,7 @@ from typing import Any
 from benchmark.errors import UsageError
 from benchmark.families import Family, family_named
 from benchmark.metrics import METRICS, paired_bootstrap, paired_summary, summarize_task
+from benchmark.protocols import protocol_of
 from benchmark.provenance import samples_digest
 from benchmark.records import Judgment, Sample, read_json, read_run_file
 from benchmark.run_records import Results, RunInfo, TaskProvenance
@@ -48,7 +49,8 @@ def compare_runs(
                 f"task {task}: judged by {judge!r} in {run_dir} but {base_judge!r} in {base_dir}; "
                 "re-score one of them with the other's judge (refusal-bench score)"
             )
-        samples = _samples(task, run_info, run_task)
+        protocol = protocol_of(judge)  # the gold the judge's protocol scores against
+        samples = [protocol.view(s) for s in _samples(task, run_info, run_task)]
         out["tasks"][task] = compare_task(
             samples,
             _judgments(run_dir, task, judge),
