@@ -112,7 +112,11 @@ def grpo_examples(
                     "span": list(sample.span) if sample.span else None,
                     "duration": sample.duration,
                     "refusal": sample.refusal,
-                    "contrast": relevant.question if sample is irrelevant else None,
+                    # explain reward (eq. 6): the video's two references, a_time and a_refusal
+                    "answer_time": f"{relevant.span[0]:g} to {relevant.span[1]:g}"
+                    if relevant.span
+                    else None,
+                    "answer_refusal": irrelevant.refusal,
                     "original_query": sample.meta.get("correction", relevant.question)
                     if sample is irrelevant
                     else None,

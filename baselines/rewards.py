@@ -4,9 +4,13 @@ where `completions` are strings or chat messages and the columns come from the t
 
 - format: 1 when the whole output is <think>…</think> <answer>…</answer> <correction>…</correction>;
 - refuse-IoU: a relevant query answered with a span earns IoU × (1 − |Δstart|/D) × (1 − |Δend|/D);
-  an irrelevant query answered without a span earns 1; anything else 0;
-- explain: for an irrelevant query refused, s(explanation, reference refusal) − s(explanation,
-  contrast), with s = (cos + 1) / 2 on MiniLM (the RA-RFT training setting);
+  an irrelevant query answered without a span earns 1; anything else 0, and a completion
+  without an `<answer>` block always 0 (the authors' `refuse_iou_reward`);
+- explain (paper eq. 6; the authors' `explain_correction_reward`): every completion with an
+  `<answer>` block, â its content: relevant, s(â, a_time) − s(â, a_refusal); irrelevant,
+  s(â, a_refusal) − s(â, a_time), where a_time is the video's relevant answer ("12.4 to 47.9")
+  and a_refusal its irrelevant query's reference refusal, s = (cos + 1) / 2 on MiniLM (the
+  RA-RFT training setting); 0 without an answer block;
 - correction: a relevant query earns 1 when its correction is "NIL"; an irrelevant one earns
   s(correction, the original relevant query).
 """
@@ -40,17 +44,22 @@ def format_reward(completions: Sequence, **_) -> list[float]:
 def refuse_iou_reward(
     completions: Sequence, relevant: Sequence[bool], span: Sequence, duration: Sequence[float], **_
 ) -> list[float]:
-    """Grounding reward that pays for refusing irrelevant queries.
+    """Grounding reward that pays for refusing irrelevant queries (0 without an answer block).
 
-    >>> refuse_iou_reward(["<answer>0 to 5</answer>", "<answer>no such event</answer>"],
-    ...                   relevant=[True, False], span=[[0, 10], None], duration=[20, 20])
-    [0.375, 1.0]
+    >>> refuse_iou_reward(["<answer>0 to 5</answer>", "<answer>no such event</answer>", ""],
+    ...                   relevant=[True, False, False], span=[[0, 10], None, None],
+    ...                   duration=[20, 20, 20])
+    [0.375, 1.0, 0.0]
     """
     rewards = []
     for completion, is_relevant, gold, length in zip(
         completions, relevant, span, duration, strict=True
     ):
-        predicted = parse_span(_answer(completion), duration=length)
+        answer = split_tags(_text(completion)).answer
+        if answer is None:
+            rewards.append(0.0)
+            continue
+        predicted = parse_span(f"<answer>{answer}</answer>", duration=length)
         if is_relevant and predicted is not None and gold is not None:
             d = float(length) if length else max(gold[1], predicted[1], 1e-9)
             iou = temporal_iou(predicted, tuple(gold))
@@ -67,33 +76,35 @@ def refuse_iou_reward(
 def explain_reward(
     completions: Sequence,
     relevant: Sequence[bool],
-    refusal: Sequence[str | None],
-    contrast: Sequence[str | None],
+    answer_time: Sequence[str | None],
+    answer_refusal: Sequence[str | None],
     similarity: Similarity | None = None,
     **_,
 ) -> list[float]:
-    """s(explanation, reference) − s(explanation, contrast) for refused irrelevant queries, else 0.
+    """RA-RFT eq. 6: s(â, own reference) − s(â, the other one) for every completion with an
+    answer block (see the module docstring), 0 without one or without both references.
 
     >>> same = lambda a, b: [1.0 if x == y else 0.5 for x, y in zip(a, b)]
-    >>> outputs = ["<answer>no red car</answer>", "<answer>1 to 2</answer>"]
-    >>> explain_reward(outputs, relevant=[False, True], refusal=["no red car", None],
-    ...                contrast=["a blue car", None], similarity=same)
-    [0.5, 0.0]
+    >>> outputs = ["<answer>no red car</answer>", "<answer>1 to 2</answer>", "no tags"]
+    >>> explain_reward(outputs, relevant=[False, True, False], answer_time=["1 to 2"] * 3,
+    ...                answer_refusal=["no red car"] * 3, similarity=same)
+    [0.5, 0.5, 0.0]
     """
     similarity = similarity or minilm_similarity
+    answers = [split_tags(_text(c)).answer for c in completions]
     wanted = [
         k
-        for k, (c, is_relevant, reference) in enumerate(
-            zip(completions, relevant, refusal, strict=True)
-        )
-        if not is_relevant and reference and parse_span(_answer(c)) is None
+        for k, answer in enumerate(answers)
+        if answer is not None and answer_time[k] and answer_refusal[k]
     ]
-    explanations = [_answer(completions[k]) for k in wanted]
-    to_gold = similarity(explanations, [refusal[k] for k in wanted]) if wanted else []
-    to_contrast = similarity(explanations, [contrast[k] or "" for k in wanted]) if wanted else []
+    own = [answer_time[k] if relevant[k] else answer_refusal[k] for k in wanted]
+    other = [answer_refusal[k] if relevant[k] else answer_time[k] for k in wanted]
+    texts = [answers[k] for k in wanted]
+    to_own = similarity(texts, own) if wanted else []
+    to_other = similarity(texts, other) if wanted else []
     rewards = [0.0] * len(completions)
-    for k, gold, other in zip(wanted, to_gold, to_contrast, strict=True):
-        rewards[k] = float(gold) - float(other)
+    for k, a, b in zip(wanted, to_own, to_other, strict=True):
+        rewards[k] = float(a) - float(b)
     return rewards
 
 
@@ -154,9 +165,3 @@ def _text(completion) -> str:
     if isinstance(completion, list):  # chat format: [{"role": "assistant", "content": ...}]
         return "".join(str(m.get("content", "")) for m in completion if isinstance(m, dict))
     return str(completion)
-
-
-def _answer(completion) -> str:
-    text = _text(completion)
-    answer = split_tags(text).answer
-    return answer if answer is not None else text

@@ -50,6 +50,9 @@ def test_refuse_iou_by_hand():
     )
     # IoU(5-15, 0-10) = 5/15; (1 - 5/20) * (1 - 5/20) = 0.5625
     assert rewards == pytest.approx([5 / 15 * 0.5625, 0.0, 1.0, 0.0])
+    # no <answer> block: 0 even for an irrelevant query (the authors' reward), not a refusal
+    assert refuse_iou_reward(["", "there is no such event"], relevant=[False, False],
+                             span=[None, None], duration=[20, 20]) == [0.0, 0.0]  # fmt: skip
 
 
 def test_explain_and_correction_rewards_by_hand():
@@ -57,13 +60,15 @@ def test_explain_and_correction_rewards_by_hand():
         "<answer>there is no dog</answer><correction>a cat sleeps</correction>",
         "<answer>2 to 3</answer><correction>NIL</correction>",
     ]
+    # eq. 6 with exact-match similarity: the refusal matches its own reference (1 - 0), the
+    # span "2 to 3" matches a_time (1 - 0)
     assert explain_reward(
         outputs,
         relevant=[False, True],
-        refusal=["there is no dog", None],
-        contrast=["a cat sleeps", None],
+        answer_time=["2 to 3", "2 to 3"],
+        answer_refusal=["there is no dog", "there is no dog"],
         similarity=exact,
-    ) == [1.0, 0.0]
+    ) == [1.0, 1.0]
     assert correction_reward(
         outputs, relevant=[False, True], original_query=["a cat sleeps", None], similarity=exact
     ) == [1.0, 1.0]
@@ -181,3 +186,29 @@ def test_training_without_videos_stops_before_any_model_is_loaded(monkeypatch):
     with pytest.raises(UsageError, match="videos of uvqa_object are not on this machine"):
         training_samples(RecipeConfig(model="m", tasks="uvqa_object", data_root=str(SHARED_DATA),
                                       allow_test_data=True))  # fmt: skip
+
+
+def test_explain_reward_prefers_a_specific_refusal_to_a_generic_one_on_hi_charades():
+    """The issue's case: on a real HI-Charades item, eq. 6 ranks the refusal that names the
+    mismatch above a generic one (the old reward ranked them the other way round)."""
+    pytest.importorskip("sentence_transformers")
+    from data_fixtures import SHARED_DATA
+
+    from benchmark.task_loading import load_task
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"released annotation files not found at {SHARED_DATA}")
+    samples = load_task("hi_charades", data_root=SHARED_DATA).samples
+    relevant, irrelevant = samples[2], samples[3]  # IV1S7: the glass placed on the table
+    assert relevant.video == irrelevant.video and irrelevant.kind == "irrelevant"
+    time = f"{relevant.span[0]:g} to {relevant.span[1]:g}"
+    specific = "<answer>The person puts a glass on the table, not a bottle.</answer>"
+    generic = "<answer>The video does not contain this event.</answer>"
+    spans = "<answer>8.2 to 13.6</answer>"
+    rewards = explain_reward([specific, generic, spans], relevant=[False] * 3,
+                             answer_time=[time] * 3, answer_refusal=[irrelevant.refusal] * 3)  # fmt: skip
+    assert rewards[0] > rewards[1] > 0 > rewards[2]
+    # the same span on the relevant query is rewarded: a_time is its own reference
+    (grounded,) = explain_reward([spans], relevant=[True], answer_time=[time],
+                                 answer_refusal=[irrelevant.refusal])  # fmt: skip
+    assert grounded > 0
