@@ -256,3 +256,19 @@ def test_a_file_whose_sha256_differs_from_the_known_one_is_rejected(tmp_path, mi
     (outcome,) = fetcher(tmp_path / "data", mirror).fetch([BY_KEY[CHARADES]], log=lambda s: None)
     assert outcome.status == "failed" and "sha256 differs" in outcome.detail
     assert not (tmp_path / "data" / CHARADES).exists()
+
+
+def test_a_damaged_fetch_record_and_an_unwritable_root_are_one_line_errors(
+    tmp_path, mirror, capsys
+):
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / fetch.LOCK_FILE).write_text("{bad")
+    assert fetch_cli(root, mirror, "hi_charades") == 2
+    err = capsys.readouterr().err
+    assert "cannot read the fetch record" in err and "Traceback" not in err
+    (root / fetch.LOCK_FILE).unlink()
+    (root / "RA-RFT").write_text("a file where a folder must go")
+    assert fetch_cli(root, mirror, "hi_charades") == 2
+    out = capsys.readouterr().out
+    assert "failed   RA-RFT/dataset/anno/hi_vtg_charades.json: NotADirectoryError" in out

@@ -59,3 +59,12 @@ def test_the_command_lists_problems_and_exits_1_then_0_once_fixed(tmp_path, caps
     write_tiny_video(videos / "v_bbb.mp4", seconds=31.0)
     assert main(argv) == 0
     assert "ok          2" in capsys.readouterr().out
+
+
+def test_a_video_root_that_is_not_a_folder_is_a_usage_error(tmp_path, capsys):
+    data = tmp_path / "data" / "RA-RFT" / "dataset" / "anno"
+    data.mkdir(parents=True)
+    (data / "hi_vtg_tvgbench.json").write_text(json.dumps(RAVTG_GROUPS))
+    assert main(["data", "check-videos", "--tasks", "hi_tvgbench", "--data-root",
+                 str(tmp_path / "data"), "--video-root", str(tmp_path / "nope")]) == 2  # fmt: skip
+    assert "is not a folder" in capsys.readouterr().err

@@ -184,6 +184,8 @@ def _check_videos(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"check-videos needs a video root: --video-root DIR or {VIDEO_ROOT_ENV}"
             )
+        if not root.is_dir():
+            raise UsageError(f"video root {root} is not a folder")
         started = time.perf_counter()
         report = check_videos(loaded.samples, root, workers=args.workers)
         print(f"{spec.name}: {report.videos} videos of {report.samples} samples under {root} "

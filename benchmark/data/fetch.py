@@ -121,7 +121,7 @@ class Fetcher:
         self.backoff = backoff
         self.progress = progress
         self.lock_path = self.root / LOCK_FILE
-        self.lock = json.loads(self.lock_path.read_text()) if self.lock_path.is_file() else {}
+        self.lock = _read_lock(self.lock_path)
 
     def fetch(self, files: Iterable[PinnedFile], log: Callable[[str], None] = print):
         outcomes = []
@@ -130,6 +130,8 @@ class Fetcher:
                 status, detail = self._one(pinned)
             except FetchError as exc:
                 status, detail = "failed", str(exc)
+            except OSError as exc:  # the data root: not writable, full, ...
+                status, detail = "failed", f"{type(exc).__name__}: {exc}"
             outcomes.append(Outcome(pinned.key, status, detail))
             log(f"{status:8} {pinned.key}: {detail}")
         return outcomes
@@ -233,3 +235,19 @@ class Fetcher:
         tmp = self.lock_path.with_name(self.lock_path.name + ".tmp")
         tmp.write_text(json.dumps(self.lock, indent=2, sort_keys=True) + "\n")
         os.replace(tmp, self.lock_path)
+
+
+def _read_lock(path: Path) -> dict:
+    """The record of earlier fetches ({} before the first); a damaged one is a usage error."""
+    if not path.is_file():
+        return {}
+    try:
+        lock = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"{path}: cannot read the fetch record ({exc}); remove it and fetch again (files "
+            "already present are verified again)"
+        ) from None
+    if not isinstance(lock, dict):
+        raise UsageError(f"{path}: the fetch record must be a JSON object; remove it")
+    return lock
