@@ -14,9 +14,10 @@ import yaml
 
 from benchmark.coerce import CoercionError, coerce
 from benchmark.errors import UsageError
+from benchmark.models.conversation import chat_text
 from benchmark.records import VideoRef
 from benchmark.task_loading import load_task
-from benchmark.video import FrameSpec, VideoLoader
+from benchmark.video import Frames, FrameSpec, VideoLoader
 
 
 def load_config(cls, path: str | Path | None, overrides: list[str] | None = None):
@@ -37,7 +38,9 @@ def load_config(cls, path: str | Path | None, overrides: list[str] | None = None
         name, sep, value = item.partition("=")
         if not sep:
             raise UsageError(f"--set expects key=value, got {item!r}")
-        values[name] = yaml.safe_load(value)
+        # `--set eval_tasks=` is the empty setting, not YAML's null (which a text field would
+        # read as the string 'None')
+        values[name] = yaml.safe_load(value) if value.strip() else ""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(fields))
     if unknown:
@@ -76,13 +79,16 @@ class RecipeConfig:
     eval_tasks: str = "synth_qa,synth_uvqa"  # evaluated through the runner at the end ("" to skip)
     data_root: str | None = None
     video_root: str | None = None
-    frames: int = 8
+    frames: int = 8  # uniform frames per video; 0: sample at `fps` within `total_pixels`
+    fps: float = 2.0
+    total_pixels: int = 3584 * 28 * 28  # pixel budget over a video's frames (the hf default)
     learning_rate: float = 1e-6
     per_device_train_batch_size: int = 4
     gradient_accumulation_steps: int = 32
     num_train_epochs: float = 1.0
     max_steps: int = -1
     lr_scheduler_type: str = "constant"
+    warmup_steps: float = 0.0  # steps, or in [0, 1) a share of them (UVQA's scripts: 0.03)
     bf16: bool = True
     use_cpu: bool = False
     deepspeed: str | None = None  # e.g. baselines/configs/ds_zero2.json
@@ -101,6 +107,7 @@ class RecipeConfig:
             "num_train_epochs": self.num_train_epochs,
             "max_steps": self.max_steps,
             "lr_scheduler_type": self.lr_scheduler_type,
+            "warmup_steps": self.warmup_steps,
             "bf16": self.bf16,
             "use_cpu": self.use_cpu,
             "deepspeed": self.deepspeed,
@@ -149,14 +156,19 @@ def load_model(config: RecipeConfig, padding_side: str):
 
 
 def finish(trainer, processor, config: RecipeConfig, **facts) -> dict[str, Any]:
-    """Train, save the model with its processor, evaluate it through the runner; the summary."""
+    """Train, save the model with its processor, evaluate it through the runner; the summary
+    (with the per-step log: loss, and each trainer's own figures such as DPO's reward margin).
+    Every rank waits for the saved checkpoint before the evaluation loads it."""
     result = trainer.train()
     trainer.save_model(config.output_dir)
-    processor.save_pretrained(config.output_dir)
+    if trainer.is_world_process_zero():
+        processor.save_pretrained(config.output_dir)
+    trainer.accelerator.wait_for_everyone()
     summary = {
         "train_loss": result.training_loss,
         "steps": result.global_step,
         "zero_stage": zero_stage(trainer),
+        "history": step_history(trainer),
         **facts,
         "config": dataclasses.asdict(config),
     }
@@ -165,27 +177,36 @@ def finish(trainer, processor, config: RecipeConfig, **facts) -> dict[str, Any]:
     return summary
 
 
-def frames_for(loader: VideoLoader, video: dict) -> list:
-    """The sampled frames (PIL images) of an example's video."""
-    return list(loader.frames(VideoRef(**video)).images)
-
-
-def chat_prompt(processor, example: dict) -> str:
-    """The example's system + video + question turn in the model's chat template, ready for the
-    assistant's reply."""
-    conversation = [
-        {"role": "system", "content": [{"type": "text", "text": example["system"]}]},
-        {
-            "role": "user",
-            "content": [{"type": "video"}, {"type": "text", "text": example["prompt"]}],
-        },
+def step_history(trainer) -> list[dict[str, float]]:
+    """The trainer's per-step logs (numbers only), in step order."""
+    return [
+        {k: v for k, v in entry.items() if isinstance(v, int | float)}
+        for entry in trainer.state.log_history
+        if "loss" in entry
     ]
-    return processor.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
 
 
-def video_loader(root: Path, frames: int) -> VideoLoader:
-    """The training videos' frames, decoded once per video and cached."""
-    return VideoLoader(root, FrameSpec(num_frames=frames, total_pixels=None))
+def frames_for(loader: VideoLoader, video: dict) -> Frames:
+    """The sampled frames (with their times) of an example's video."""
+    return loader.frames(VideoRef(**video))
+
+
+def chat_prompt(processor, example: dict, frames: Frames) -> str:
+    """The example's conversation as evaluation writes it (`benchmark.models.conversation`:
+    system prompt, video, the frames' times, the task prompt), ready for the assistant's reply."""
+    return chat_text(processor, example["system"], example["prompt"], frames.timestamps)
+
+
+def video_loader(root: Path, config: RecipeConfig) -> VideoLoader:
+    """The training videos' frames, sampled as the recipe's evaluation samples them."""
+    return VideoLoader(root, frame_spec(config))
+
+
+def frame_spec(config: RecipeConfig) -> FrameSpec:
+    """How a recipe samples frames: `frames` uniform ones, or `fps` (0 frames) within the budget."""
+    return FrameSpec(
+        num_frames=config.frames or None, fps=config.fps, total_pixels=config.total_pixels
+    )
 
 
 def evaluate(config) -> dict:
@@ -195,7 +216,7 @@ def evaluate(config) -> dict:
     outcome = run(
         RunConfig(
             model="hf",
-            model_args=hf_model_args(config.output_dir, config.frames),
+            model_args=hf_model_args(config.output_dir, config),
             tasks=config.eval_tasks,
             output=Path(config.output_dir) / "eval",
             limit=config.eval_limit,
@@ -205,12 +226,16 @@ def evaluate(config) -> dict:
             progress=False,
         )
     )
+    if outcome.results is None:  # a rank other than 0: rank 0 scores the merged run
+        return {}
     return {task: entry.metrics for task, entry in outcome.results.tasks.items()}
 
 
-def hf_model_args(checkpoint: str, frames: int) -> dict[str, str]:
-    """`--model hf` arguments for a recipe's checkpoint, with the frames it trained on."""
-    return {"pretrained": str(checkpoint), "frames": str(frames), "max_new_tokens": "64"}
+def hf_model_args(checkpoint: str, config: RecipeConfig) -> dict[str, str]:
+    """`--model hf` arguments for a recipe's checkpoint, sampling frames as it trained on them."""
+    args = {"pretrained": str(checkpoint), "max_new_tokens": "64"}
+    args |= {"frames": str(config.frames)} if config.frames else {"fps": str(config.fps)}
+    return args | {"total_pixels": str(config.total_pixels)}
 
 
 def single_process_distributed_env() -> None:
@@ -255,7 +280,11 @@ def zero_stage(trainer) -> int | None:
 
 def run_on_training_tasks(config: RecipeConfig, output: Path, model_args: dict, model=None):
     """A resumable runner run of the `hf` model over the training tasks' train split (the
-    recipes' model-generated data: DPO's negatives, InBoL's sampled answers)."""
+    recipes' model-generated data: DPO's negatives, InBoL's sampled answers). Under a launcher
+    every rank generates its share on its own GPU, and every rank returns only once rank 0 has
+    merged the shares, so all ranks read the same answers back (`responses_in`)."""
+    from benchmark import sharding
+    from benchmark.registry import load_registry
     from benchmark.runner import RunConfig, run
 
     run(
@@ -264,43 +293,56 @@ def run_on_training_tasks(config: RecipeConfig, output: Path, model_args: dict, 
                   seed=config.seed, split="train", sbert="none", progress=False),
         model=model,
     )  # fmt: skip
+    rank, size = sharding.world()
+    if size > 1 and rank != 0:
+        tasks = [spec.name for spec in load_registry().resolve(config.tasks)]
+        sharding.wait_for_merge(output, tasks, rank)
 
 
 def responses_in(run_dir: Path) -> list:
-    """(task, response) for every response of a run directory (the rank part files of an
-    unfinished sharded run aside): a run file holds one task, `samples/<task>.jsonl`."""
+    """(task, response) for every response of a run directory: a run file holds one task,
+    `samples/<task>.jsonl`; the rank part files of an unfinished sharded run
+    (`<task>.rank<R>.jsonl`) are not yet the run's."""
     from benchmark.records import read_run_file
+    from benchmark.sharding import is_part
 
     paths = sorted((Path(run_dir) / "samples").glob("*.jsonl"))
     return [
         (path.stem, response)
         for path in paths
-        if ".part" not in path.name
+        if not is_part(path)
         for response in read_run_file(path)[0]
     ]
 
 
-def sampled_confidences(config, samples) -> dict[tuple[str, str], float]:
-    """InBoL's confidence of the starting model on each answerable training question: the share
-    of `config.n_samples` sampled answers (temperature `config.temperature`) that match the
-    reference. Each round of answers is a resumable runner run under `output_dir/confidence/`."""
+def sampled_answers(config, samples) -> dict[tuple[str, str], list[str]]:
+    """InBoL's sampling: `config.n_samples` answers of the starting model (temperature
+    `config.temperature`) to each training question, by (task, sample id). Each round is a
+    resumable runner run under `output_dir/confidence/`, re-seeded per round."""
     import torch
 
-    from baselines.data import confidence, key
     from benchmark.models import load_model as load_benchmark_model
 
-    args = hf_model_args(config.model, config.frames) | {
+    args = hf_model_args(config.model, config) | {
         "do_sample": "true",
         "temperature": str(config.temperature),
     }
     model = load_benchmark_model("hf", args)  # loaded once, re-seeded for every round
-    answers: dict[str, list[str]] = {}
+    answers: dict[tuple[str, str], list[str]] = {}
     for round_ in range(config.n_samples):
         torch.manual_seed(config.seed + round_)
         output = Path(config.output_dir) / "confidence" / f"round-{round_}"
         run_on_training_tasks(config, output, args, model=model)
         for task, response in responses_in(output):
             answers.setdefault((task, response.sample_id), []).append(response.text)
+    return answers
+
+
+def confidences_of(samples, answers) -> dict[tuple[str, str], float]:
+    """InBoL's confidence on each answerable question: the share of its sampled answers that
+    match the reference."""
+    from baselines.data import confidence, key
+
     return {
         key(s): confidence(answers.get(key(s), []), s.answer or "")
         for s in samples

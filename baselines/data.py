@@ -10,7 +10,8 @@ recipe), so training sees the videos the benchmark evaluates on, the synthetic s
 - `grpo_examples`: per video one relevant and one refusable query, the irrelevant one drawn from
   its pool by a step-seeded choice (RA-RFT);
 - `confidence`, `idk_relabel`, `ca_dpo_pairs`: InBoL's confidence from N sampled answers,
-  IDK-IT's relabelling of low-confidence items as refusals, CA-DPO's confidence-weighted pairs.
+  IDK-IT's relabelling of low-confidence items as refusals, CA-DPO's pairs by confidence band
+  (known / mixed / unknown) with the model's own wrong answers as the rejected ones.
 """
 
 from __future__ import annotations
@@ -151,27 +152,67 @@ def idk_relabel(
     return out
 
 
-def ca_dpo_pairs(samples: Sequence[Sample], confidences: dict[SampleKey, float]) -> list[dict]:
-    """CA-DPO: per answerable item two pairs, weighted by the model's confidence c:
-    answer over refusal with weight c, refusal over a wrong answer with weight 1 − c.
+def wrong_answers(sampled_answers: Sequence[str], reference: str) -> list[str]:
+    """The model's own sampled answers that miss the reference and are not refusals, most
+    frequent first (ties by first appearance): CA-DPO's "incorrect" responses.
+
+    >>> wrong_answers(["blue", "Red.", "green", "blue", "I cannot tell."], "red")
+    ['blue', 'green']
+    """
+    from benchmark.parse import is_refusal
+
+    wrong = [a.strip() for a in sampled_answers if a.strip() and not answer_matches(a, reference)]
+    wrong = [a for a in wrong if not is_refusal(a)]
+    counts = {a: wrong.count(a) for a in dict.fromkeys(wrong)}
+    return sorted(counts, key=lambda a: -counts[a])
+
+
+def ca_dpo_pairs(
+    samples: Sequence[Sample],
+    answers: dict[SampleKey, list[str]],
+    *,
+    known: float = 1.0,
+    unknown: float = 0.0,
+) -> list[dict]:
+    """CA-DPO's pairs (InBoL), from each answerable question's N sampled answers, confidence
+    c = the share that match the reference:
+
+    - known (c ≥ `known`): correct ≻ refusal;
+    - mixed: correct ≻ incorrect and refusal ≻ incorrect;
+    - unknown (c ≤ `unknown`): refusal ≻ incorrect;
+
+    "incorrect" is the model's own most frequent wrong answer (a fixed hallucination only when
+    it gave none). Every pair carries its weight in L = −E[c·f(x, p₁) + (1 − c)·f(x, p₂)]: c for
+    a pair preferring the answer, 1 − c for one preferring the refusal (both 1 outside "mixed").
 
     >>> from benchmark.records import VideoRef
     >>> s = Sample(id="q", task="t", video=VideoRef("v.mp4"), question="What colour?",
     ...            kind="answerable", answer="red")
-    >>> [(p["chosen"], p["weight"]) for p in ca_dpo_pairs([s], {("t", "q"): 0.75})]
-    [('red', 0.75), ('The question cannot be answered from the video.', 0.25)]
+    >>> answers = {("t", "q"): ["red", "red", "red", "blue"]}
+    >>> [(p["chosen"], p["rejected"], p["weight"]) for p in ca_dpo_pairs([s], answers)]
+    [('red', 'blue', 0.75), ('The question cannot be answered from the video.', 'blue', 0.25)]
     """
     pairs = []
     for sample in samples:
         if sample.kind != "answerable":
             continue
-        c = confidences.get(key(sample), 0.0)
-        base = prompt(sample)
-        pairs.append(
-            base | {"chosen": sample.answer or "", "rejected": GENERIC_REFUSAL, "weight": c}
-        )
-        pairs.append(base | {"chosen": GENERIC_REFUSAL, "rejected": HALLUCINATION, "weight": 1 - c})
+        sampled = answers.get(key(sample), [])
+        reference = sample.answer or ""
+        c = confidence(sampled, reference)
+        incorrect = (wrong_answers(sampled, reference) or [HALLUCINATION])[0]
+        base = prompt(sample) | {"confidence": c, "band": _band(c, known, unknown)}
+        if c >= known:
+            chosen = [(reference, GENERIC_REFUSAL, 1.0)]
+        elif c <= unknown:
+            chosen = [(GENERIC_REFUSAL, incorrect, 1.0)]
+        else:
+            chosen = [(reference, incorrect, c), (GENERIC_REFUSAL, incorrect, 1 - c)]
+        pairs += [base | {"chosen": a, "rejected": b, "weight": w} for a, b, w in chosen]
     return pairs
+
+
+def _band(c: float, known: float, unknown: float) -> str:
+    return "known" if c >= known else "unknown" if c <= unknown else "mixed"
 
 
 def weighted_dpo_loss(

@@ -7,7 +7,8 @@ bf16 weights. With N GPUs:
     stage 1:         2Ψ + 2Ψ_t + 12Ψ_t/N
     stage 2:         2Ψ + (2 + 12)Ψ_t/N
     stage 3:         (2Ψ + (2 + 12)Ψ_t)/N
-    stage 3 offload: parameters and optimizer on the CPU; the GPU holds the layers being computed
+    stage 3 offload: on the CPU 2Ψ + 16Ψ_t (fp32 gradient partitions, 4Ψ_t, beside Adam's 12Ψ_t);
+                     the GPU holds the layers being computed
 
 A frozen reference model (DPO, CA-DPO, RA-RFT with β > 0) adds 2Ψ, or 2Ψ/N under stage 3.
 Activations, the KV cache of GRPO's generations and framework buffers come on top; they depend on
@@ -56,9 +57,15 @@ def zero_memory_gib(
 
 
 def host_offload_gib(params: float, trainable: float, *, reference: bool = False) -> float:
-    """Host RAM per node for ZeRO-3 with CPU offload: every model state moves to the CPU, fp32
-    Adam states included (pinned), shared by the node's GPUs."""
-    return (2 * params + 14 * trainable + (2 * params if reference else 0)) / GIB
+    """Host RAM per node for ZeRO-3 with CPU offload (ZeRO-Offload, Ren et al. 2021): the bf16
+    weights (2Ψ), and for the trainable ones the fp32 gradient partitions the CPU optimizer
+    steps on (4Ψ_t) and Adam's fp32 master weights, momentum and variance (12Ψ_t), pinned and
+    shared by the node's GPUs: 2Ψ + 16Ψ_t (+ 2Ψ for a frozen reference model).
+
+    >>> round(host_offload_gib(1e9, 1e9), 2)  # 18 bytes per parameter
+    16.76
+    """
+    return (2 * params + 16 * trainable + (2 * params if reference else 0)) / GIB
 
 
 RECIPES = {  # recipe family: (vision tower frozen, frozen reference model, models it is run on)

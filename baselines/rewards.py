@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from functools import cache
 
 from benchmark.metrics.grounding import temporal_iou
@@ -154,9 +155,36 @@ def minilm_similarity(a: list[str], b: list[str]) -> list[float]:
 
 @cache
 def _minilm():
+    """MiniLM on this rank's device, loaded whole even under ZeRO-3 (see `outside_zero3`)."""
     from benchmark.scorers import SbertScorer
+    from benchmark.sharding import rank_device
 
-    return SbertScorer()
+    with outside_zero3():
+        return SbertScorer(device=rank_device())
+
+
+@contextmanager
+def outside_zero3():
+    """Build models whole while a ZeRO-3 run is live. transformers partitions every model it
+    loads while a ZeRO-3 config is registered (`is_deepspeed_zero3_enabled()`), so a reward
+    model loaded lazily mid-training would hold empty shards ("'weight' must be 2-D" at the
+    first SBERT reward). The authors load theirs under `deepspeed.zero.Init(enabled=False)`,
+    which transformers 5.x ignores (`from_pretrained` enters its own `zero.Init` whenever the
+    config is registered: checked, the same error); so the registered config is set aside while
+    the model loads, and put back after."""
+    try:
+        from transformers.integrations import deepspeed as hf_deepspeed
+    except ImportError:
+        yield
+        return
+    registered = hf_deepspeed._hf_deepspeed_config_weak_ref
+    config = registered() if registered is not None else None
+    hf_deepspeed.unset_hf_deepspeed_config()
+    try:
+        yield
+    finally:
+        if config is not None:
+            hf_deepspeed.set_hf_deepspeed_config(config)
 
 
 def _text(completion) -> str:

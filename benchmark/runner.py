@@ -273,6 +273,8 @@ def _generate_batch(
             Response(s.id, model.name, text=t, latency_s=latency)
             for s, t in zip(batch, texts, strict=True)
         ]
+    except UsageError:  # the model cannot take these inputs at all (e.g. past its context)
+        raise
     except Exception as exc:
         if len(batch) == 1:  # recorded in the run file, counted in the results, retried on resume
             return [

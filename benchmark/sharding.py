@@ -11,6 +11,7 @@ one: a part file is append-only and a re-run skips what it holds.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -36,6 +37,37 @@ def shard(samples: list[Sample], rank: int, size: int) -> list[Sample]:
 
 def part_path(path: Path, rank: int) -> Path:
     return path.with_name(f"{path.stem}.rank{rank}.jsonl")
+
+
+def is_part(path: Path) -> bool:
+    """Whether a samples file is one rank's part of a task (`<task>.rank<R>.jsonl`)."""
+    return re.fullmatch(r".+\.rank\d+\.jsonl", path.name) is not None
+
+
+def rank_device() -> str:
+    """This process's accelerator: `cuda:LOCAL_RANK` under a launcher (each rank its own GPU),
+    `cuda` alone, `cpu` without one."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return "cpu"
+    if "LOCAL_RANK" not in os.environ:
+        return "cuda"
+    return f"cuda:{int(os.environ['LOCAL_RANK']) % torch.cuda.device_count()}"
+
+
+def wait_for_merge(
+    run_dir: Path, tasks: list[str], rank: int, *, timeout: float = 7 * 24 * 3600, poll: float = 0.5
+) -> None:
+    """Block a rank other than 0 until rank 0 has merged every task's parts: its own `.done`
+    markers (written before it returned) are removed only after the merge."""
+    markers = [part_path(Path(run_dir) / "samples" / f"{t}.jsonl", rank) for t in tasks]
+    markers = [m.with_suffix(".done") for m in markers]
+    deadline = time.monotonic() + timeout
+    while any(m.exists() for m in markers):
+        if time.monotonic() > deadline:
+            raise UsageError(f"rank 0 did not merge {run_dir} in time: waited for {markers}")
+        time.sleep(poll)
 
 
 def mark_done(path: Path, rank: int, size: int) -> None:

@@ -138,8 +138,31 @@ def test_inbol_confidence_relabelling_and_weights():
     relabelled = idk_relabel(samples[:2], confidences, threshold=0.5)
     assert relabelled[0]["completion"] == GENERIC_REFUSAL and relabelled[0]["relabelled"]
     assert relabelled[1]["completion"] == samples[1].answer
-    pairs = ca_dpo_pairs(samples[:1], {first: 0.2})
-    assert [p["weight"] for p in pairs] == [0.2, pytest.approx(0.8)]
+
+
+def test_ca_dpo_pairs_follow_inbol_bands_with_the_models_own_wrong_answers():
+    """Known: correct ≻ refusal; mixed: correct ≻ incorrect (weight c) and refusal ≻ incorrect
+    (1 − c); unknown: refusal ≻ incorrect; "incorrect" is what the model itself said."""
+    samples = load_task("synth_qa", limit=6).samples
+    answerable = [s for s in samples if s.kind == "answerable"][:3]
+    known, mixed, unknown = answerable
+    ref = {s.id: s.answer for s in answerable}
+    answers = {
+        ("synth_qa", known.id): [ref[known.id]] * 4,
+        ("synth_qa", mixed.id): [ref[mixed.id], "a purple whale", "a purple whale", "I don't know"],
+        ("synth_qa", unknown.id): ["seven", "four", "seven", "seven"],
+    }
+    pairs = ca_dpo_pairs(answerable, answers)
+    table = [(p["sample_id"], p["band"], p["chosen"], p["rejected"], p["weight"]) for p in pairs]
+    assert table == [
+        (known.id, "known", ref[known.id], GENERIC_REFUSAL, 1.0),
+        (mixed.id, "mixed", ref[mixed.id], "a purple whale", 0.25),
+        (mixed.id, "mixed", GENERIC_REFUSAL, "a purple whale", 0.75),
+        (unknown.id, "unknown", GENERIC_REFUSAL, "seven", 1.0),
+    ]
+    # thresholds move the bands: 0.25 counts as unknown at unknown=0.3
+    moved = ca_dpo_pairs([mixed], answers, unknown=0.3)
+    assert [(p["band"], p["chosen"]) for p in moved] == [("unknown", GENERIC_REFUSAL)]
 
 
 def test_weighted_dpo_loss_by_hand():
@@ -212,3 +235,51 @@ def test_explain_reward_prefers_a_specific_refusal_to_a_generic_one_on_hi_charad
     (grounded,) = explain_reward([spans], relevant=[True], answer_time=[time],
                                  answer_refusal=[irrelevant.refusal])  # fmt: skip
     assert grounded > 0
+
+
+def test_empty_setting_is_empty_not_the_string_none():
+    from baselines.common import RecipeConfig, load_config
+
+    config = load_config(RecipeConfig, None, ["model=m", "eval_tasks="])
+    assert config.eval_tasks == ""  # YAML's null would have been the text 'None'
+
+
+def test_each_reward_on_real_hi_charades_items_equals_the_papers_definition():
+    """IV1S7 of HI-Charades (duration 16.75 s): relevant "person puts the glass on the table."
+    at 8.2-13.6 s; irrelevant "person puts the bottle on the table." with its reference refusal.
+    refuse-IoU, explain (eq. 6) and correction computed here by hand from the definitions, the
+    similarities straight from sentence-transformers' MiniLM: s = (cos + 1) / 2."""
+    pytest.importorskip("sentence_transformers")
+    from data_fixtures import SHARED_DATA
+    from sentence_transformers import SentenceTransformer, util
+
+    from benchmark.scorers.sbert import _local_path
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"released annotation files not found at {SHARED_DATA}")
+    samples = {s.id: s for s in load_task("hi_charades", data_root=SHARED_DATA).samples}
+    relevant, irrelevant = samples["IV1S7#0"], samples["IV1S7#1"]
+    assert relevant.span == (8.2, 13.6) and relevant.duration == 16.75
+    minilm = SentenceTransformer(str(_local_path("all-MiniLM-L6-v2")), device="cpu")
+
+    def s(a: str, b: str) -> float:
+        u, v = minilm.encode([a, b], convert_to_tensor=True)
+        return (util.cos_sim(u, v).item() + 1) / 2
+
+    answer = "<think>The glass goes down.</think><answer>9.0 to 14.0</answer><correction>NIL</correction>"
+    refusal = ("<think>No bottle.</think><answer>The person puts a glass on the table, not a "
+               "bottle.</answer><correction>person puts the glass on the table.</correction>")  # fmt: skip
+    rows = dict(relevant=[True, False], span=[[8.2, 13.6], None], duration=[16.75, 16.75],
+                answer_time=["8.2 to 13.6"] * 2, answer_refusal=[irrelevant.refusal] * 2,
+                original_query=[None, relevant.question])  # fmt: skip
+    outputs = [answer, refusal]
+    assert format_reward(outputs) == [1.0, 1.0]
+    # IoU([9, 14], [8.2, 13.6]) = 4.6 / 5.8; (1 - 0.8 / 16.75)(1 - 0.4 / 16.75)
+    iou = 4.6 / 5.8 * (1 - 0.8 / 16.75) * (1 - 0.4 / 16.75)
+    assert refuse_iou_reward(outputs, **rows) == pytest.approx([iou, 1.0])
+    refusal_text = "The person puts a glass on the table, not a bottle."
+    explain = [s("9.0 to 14.0", "8.2 to 13.6") - s("9.0 to 14.0", irrelevant.refusal),
+               s(refusal_text, irrelevant.refusal) - s(refusal_text, "8.2 to 13.6")]  # fmt: skip
+    assert explain_reward(outputs, **rows) == pytest.approx(explain, abs=1e-5)
+    correction = [1.0, s("person puts the glass on the table.", relevant.question)]
+    assert correction_reward(outputs, **rows) == pytest.approx(correction, abs=1e-5)

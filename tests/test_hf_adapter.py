@@ -11,7 +11,6 @@ pytest.importorskip("transformers")
 from benchmark.families import GROUNDING
 from benchmark.models import load_model
 from benchmark.models.base import Request
-from benchmark.models.hf import chat_text
 from benchmark.models.tiny import FAMILIES, tiny_qwen2_vl
 from benchmark.prompts import render_prompt
 from benchmark.records import VideoRef, read_json, read_run_file
@@ -47,9 +46,7 @@ def frames_of(value: int, n: int = 4) -> Frames:
 def next_token_logits(model, req):
     import torch
 
-    text = chat_text(model.processor, req, model.timestamps_in_prompt)
-    inputs = model.processor(text=[text], videos=[list(req.frames.images)], return_tensors="pt",
-                             **model._video_kwargs(0.4))  # fmt: skip
+    inputs = model.inputs([req])
     with torch.inference_mode():
         return model.model(**inputs).logits[0, -1].numpy()
 
@@ -131,3 +128,36 @@ def test_the_task_generation_settings_bound_what_the_model_generates(checkpoint,
     lengths = generated_lengths(fixed)
     fixed.generate([asks[1]])
     assert lengths == [5]  # the model argument wins over the task's 9
+
+
+def test_qwen2_5_vl_gets_the_frames_time_positions(tmp_path):
+    """4 frames over 10 s are 0.4 fps: one temporal grid (2 frames) spans 5 s, so
+    second_per_grid_ts = 5.0 and the two grids' temporal position ids are 5 x tokens_per_second
+    apart (transformers 5.x ignores `fps=` once frames are sampled: 2/24 s, both grids at 0)."""
+    import torch
+
+    from benchmark.models.tiny import tiny_qwen2_5_vl
+
+    model = load_model("hf", {"pretrained": str(tiny_qwen2_5_vl(tmp_path / "q")), "frames": "4"})
+    inputs = model.inputs([request(frames_of(1))])
+    assert inputs["second_per_grid_ts"].tolist() == [5.0]
+    assert inputs["video_grid_thw"].tolist() == [[2, 4, 4]]
+    positions, _ = model.model.model.get_rope_index(
+        inputs["input_ids"], inputs["mm_token_type_ids"],
+        video_grid_thw=inputs["video_grid_thw"], second_per_grid_ts=inputs["second_per_grid_ts"],
+        attention_mask=inputs["attention_mask"],
+    )  # fmt: skip
+    video = inputs["mm_token_type_ids"][0] == 2
+    temporal = torch.unique(positions[0, 0][video]).tolist()
+    per_second = model.model.config.vision_config.tokens_per_second
+    assert len(temporal) == 2 and temporal[1] - temporal[0] == 5 * per_second
+
+
+def test_a_prompt_past_the_models_context_is_refused_with_what_to_lower(checkpoint):
+    from benchmark.errors import UsageError
+
+    model = load_model("hf", {"pretrained": str(checkpoint), "frames": "4"})
+    model.model.config.text_config.max_position_embeddings = 32
+    with pytest.raises(UsageError, match=r"sample s: the prompt is \d+ tokens \(4 frames\), over "
+                                         r".*context of 32; sample fewer frames"):  # fmt: skip
+        model.generate([request(frames_of(1))])

@@ -134,9 +134,9 @@ def test_inbol_recipes_sample_confidences_then_train_two_steps(recipe, tmp_path,
 def test_ca_dpo_draws_pairs_in_proportion_to_their_weights():
     import datasets
 
-    from baselines.ca_dpo.train import weighted_trainer
+    from baselines.ca_dpo.train import weighted_sampling_trainer
 
-    trainer_class = weighted_trainer()
+    trainer_class = weighted_sampling_trainer()
     trainer = trainer_class.__new__(trainer_class)  # the sampler needs only args and data
     trainer.args = type("Args", (), {"seed": 0})()
     trainer.train_dataset = datasets.Dataset.from_list(
@@ -172,7 +172,9 @@ def test_sft_collator_labels_exactly_the_completion(tmp_path):
     processor = AutoProcessor.from_pretrained(tiny_qwen2_vl(tmp_path / "tiny"))
     samples, root = training_samples(RecipeConfig(model="-", limit=4))
     examples = sft_examples(samples)[:2]
-    batch = VideoSFTCollator(processor, video_loader(root, 4))(examples)
+    batch = VideoSFTCollator(processor, video_loader(root, RecipeConfig(model="-", frames=4)))(
+        examples
+    )
     eos = processor.tokenizer.eos_token
     for row, example in zip(range(2), examples, strict=True):
         learnt = batch["input_ids"][row][batch["labels"][row] != -100]

@@ -32,6 +32,7 @@ from baselines.common import (
 )
 from baselines.data import dpo_pairs
 from benchmark.errors import UsageError
+from benchmark.models.conversation import video_inputs
 from benchmark.parse import is_refusal
 
 
@@ -56,11 +57,19 @@ def main(config: DPORecipeConfig) -> dict:
     return summary
 
 
-def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=None) -> dict:
-    """DPO on preference pairs against the frozen starting model, save, evaluate."""
+def train(
+    config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=None, with_weights=False
+) -> dict:
+    """DPO on preference pairs against the frozen starting model, save, evaluate (each pair's
+    `weight` in the batch when the trainer's loss reads it)."""
     import datasets
 
-    loader = video_loader(root, config.frames)
+    if not pairs:
+        raise UsageError(
+            f"{config.tasks}: no preference pairs (a pair needs answerable and unanswerable "
+            "samples, mixed 1:1); add tasks or raise `limit`"
+        )
+    loader = video_loader(root, config)
     processor, model = load_model(config, padding_side="left")
     from trl import DPOConfig, DPOTrainer
 
@@ -72,7 +81,7 @@ def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=Non
         model=model,
         args=args,
         train_dataset=dataset,
-        data_collator=VideoPreferenceCollator(processor, loader),
+        data_collator=VideoPreferenceCollator(processor, loader, with_weights=with_weights),
         processing_class=processor,
     )
     return finish(trainer, processor, config, pairs=len(pairs))
@@ -81,7 +90,7 @@ def train(config: DPORecipeConfig, pairs: list[dict], root, *, trainer_class=Non
 def generate(config: DPORecipeConfig) -> Path:
     """The base model's answers on the training tasks, through the runner (resumable)."""
     output = Path(config.output_dir) / "negatives"
-    run_on_training_tasks(config, output, hf_model_args(config.model, config.frames))
+    run_on_training_tasks(config, output, hf_model_args(config.model, config))
     return output
 
 
@@ -103,9 +112,10 @@ class VideoPreferenceCollator:
     """TRL's preference batch layout ([chosen rows; rejected rows], `completion_mask`) built from
     the video frames, the way TRL's image collator builds it from images."""
 
-    def __init__(self, processor, loader) -> None:
+    def __init__(self, processor, loader, *, with_weights: bool = False) -> None:
         self.processor = processor
         self.loader = loader
+        self.with_weights = with_weights
 
     def __call__(self, examples: list[dict]):
         import torch
@@ -113,10 +123,17 @@ class VideoPreferenceCollator:
 
         tokenizer = self.processor.tokenizer
         eos = tokenizer.eos_token or ""
-        prompts = [chat_prompt(self.processor, e) for e in examples] * 2
-        videos = [frames_for(self.loader, e["video"]) for e in examples] * 2
+        clips = [frames_for(self.loader, e["video"]) for e in examples] * 2
+        prompts = [
+            chat_prompt(self.processor, e, clip)
+            for e, clip in zip(examples * 2, clips, strict=True)
+        ]
         prompt_batch = self.processor(
-            text=prompts, videos=videos, padding=True, padding_side="left", return_tensors="pt"
+            text=prompts,
+            padding=True,
+            padding_side="left",
+            return_tensors="pt",
+            **video_inputs(self.processor, clips),
         )
         completions = [
             tokenizer([e[key] + eos for e in examples], padding=True, padding_side="right",
@@ -141,7 +158,10 @@ class VideoPreferenceCollator:
                 (prompt_batch["mm_token_type_ids"], torch.zeros_like(completion_ids)), dim=1
             )
         columns = dict(zip(columns, flush_left(*columns.values()), strict=True))
-        return {k: v for k, v in prompt_batch.items() if k not in columns} | columns
+        batch = {k: v for k, v in prompt_batch.items() if k not in columns} | columns
+        if self.with_weights:
+            batch["weight"] = torch.tensor([float(e["weight"]) for e in examples])
+        return batch
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from baselines.common import recipe_cli, sampled_confidences, training_samples
+from baselines.common import confidences_of, recipe_cli, sampled_answers, training_samples
 from baselines.data import idk_relabel
 from baselines.sft.train import SFTRecipeConfig, train
 
@@ -30,7 +30,7 @@ CONFIG = IDKRecipeConfig
 
 def main(config: IDKRecipeConfig) -> dict:
     samples, root = training_samples(config)
-    confidences = sampled_confidences(config, samples)
+    confidences = confidences_of(samples, sampled_answers(config, samples))
     examples = idk_relabel(samples, confidences, threshold=config.threshold)
     summary = train(config, examples, root)
     summary["relabelled"] = sum(1 for e in examples if e.get("relabelled"))

@@ -4,8 +4,9 @@ and the four rewards of `baselines.rewards` summed (format, refuse-IoU, explain,
 Per video one relevant and one refusable query; the irrelevant query is drawn from the video's
 pool by a choice seeded with the epoch. A video is visited once per epoch, so every visit (every
 step that trains on it) draws its refusable query afresh, reproducibly. The vision
-tower is frozen except its merger. TRL's GRPO generation takes images, so the sampled frames go in
-as an image sequence, with their times written into the prompt as the `hf` model does.
+tower is frozen except its merger. The policy sees the video as evaluation does: 2 fps within a
+2.8M-pixel budget (the paper's and the authors' setting), as real video inputs with their sampling
+rate (`VideoGRPOTrainer`), after the same conversation (`benchmark.models.conversation`).
 
     refusal-bench train ra_rft --config baselines/ra_rft/config.yaml
     accelerate launch --config_file baselines/configs/zero3.yaml baselines/ra_rft/train.py \\
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from baselines.common import (
     RecipeConfig,
+    chat_prompt,
     finish,
     load_model,
     recipe_cli,
@@ -39,8 +41,9 @@ class RARFTRecipeConfig(RecipeConfig):
     max_completion_length: int = 200
     temperature: float = 1.0
     per_device_train_batch_size: int = 8  # completions per device step: a multiple of generations
-    gradient_accumulation_steps: int = 2
+    gradient_accumulation_steps: int = 1
     num_train_epochs: int = 3
+    frames: int = 0  # 0: 2 fps within total_pixels, as the authors train and evaluate
     lr_scheduler_type: str = "linear"
     beta: float = 0.04  # KL penalty against the starting model
 
@@ -49,6 +52,12 @@ CONFIG = RARFTRecipeConfig
 
 
 def main(config: RARFTRecipeConfig) -> dict:
+    trainer, processor, facts = build_trainer(config)
+    return finish(trainer, processor, config, **facts)
+
+
+def build_trainer(config: RARFTRecipeConfig, reward_funcs=RA_RFT_REWARDS):
+    """The GRPO trainer on the unrolled epochs' examples, its processor, and the run's facts."""
     import datasets
 
     samples, root = training_samples(config)
@@ -60,11 +69,13 @@ def main(config: RARFTRecipeConfig) -> dict:
     if not examples:
         raise UsageError(
             f"{config.tasks}: no video has both a relevant and an irrelevant grounding query; "
-            "RA-RFT trains on grounding tasks (e.g. synth_hivtg, hi_vtg)"
+            "RA-RFT trains on grounding tasks (e.g. synth_hivtg, hi_vtg_train)"
         )
-    loader = video_loader(root, config.frames)
+    loader = video_loader(root, config)
     processor, model = load_model(config, padding_side="left")
-    from trl import GRPOConfig, GRPOTrainer
+    from trl import GRPOConfig
+
+    from baselines.ra_rft.video_grpo import VideoGRPOTrainer
 
     frozen = freeze_vision_tower(model)
     # The epochs are unrolled into the data (each draws new refusable queries): one pass over it.
@@ -75,14 +86,16 @@ def main(config: RARFTRecipeConfig) -> dict:
         temperature=config.temperature,
         beta=config.beta,
     )
-    trainer = GRPOTrainer(
+    trainer = VideoGRPOTrainer(
         model=model,
         args=args,
-        reward_funcs=list(RA_RFT_REWARDS),
-        train_dataset=datasets.Dataset.from_list(examples).with_transform(WithFrames(loader)),
+        reward_funcs=list(reward_funcs),
+        train_dataset=datasets.Dataset.from_list(examples).with_transform(
+            WithFrames(loader, processor)
+        ),
         processing_class=processor,
     )
-    return finish(trainer, processor, config, examples=len(examples), frozen_parameters=frozen)
+    return trainer, processor, {"examples": len(examples), "frozen_parameters": frozen}
 
 
 def freeze_vision_tower(model) -> int:
@@ -98,25 +111,19 @@ def freeze_vision_tower(model) -> int:
 
 class WithFrames:
     """A dataset transform that decodes each example's frames when the trainer reads it (not up
-    front) and turns it into TRL's conversational multimodal prompt."""
+    front) and writes its prompt as evaluation does (`benchmark.models.conversation`)."""
 
-    def __init__(self, loader) -> None:
+    def __init__(self, loader, processor) -> None:
         self.loader = loader
+        self.processor = processor
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        prompts, images = [], []
-        for system, text, video in zip(
-            batch["system"], batch["prompt"], batch["video"], strict=True
-        ):
-            frames = self.loader.frames(VideoRef(**video))
-            times = ", ".join(f"{t:.1f}" for t in frames.timestamps)
-            prompts.append([
-                {"role": "system", "content": system},
-                {"role": "user",
-                 "content": f"The video frames are taken at these seconds: {times}.\n{text}"},
-            ])  # fmt: skip
-            images.append(list(frames.images))
-        return batch | {"prompt": prompts, "images": images}
+        clips = [self.loader.frames(VideoRef(**video)) for video in batch["video"]]
+        prompts = [
+            chat_prompt(self.processor, {"system": system, "prompt": text}, clip)
+            for system, text, clip in zip(batch["system"], batch["prompt"], clips, strict=True)
+        ]
+        return batch | {"prompt": prompts, "frames": clips}
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from baselines.common import (
     video_loader,
 )
 from baselines.data import sft_examples
+from benchmark.errors import UsageError
+from benchmark.models.conversation import video_inputs
 
 
 @dataclass
@@ -41,7 +43,12 @@ def train(config: RecipeConfig, examples: list[dict], root) -> dict:
     """Fine-tune `config.model` on prompt/completion examples, save it, evaluate it."""
     import datasets
 
-    loader = video_loader(root, config.frames)
+    if not examples:
+        raise UsageError(
+            f"{config.tasks}: no training examples (SFT mixes answerable and unanswerable "
+            "samples 1:1); add tasks or raise `limit`"
+        )
+    loader = video_loader(root, config)
     processor, model = load_model(config, padding_side="right")
     from trl import SFTConfig, SFTTrainer
 
@@ -57,7 +64,8 @@ def train(config: RecipeConfig, examples: list[dict], root) -> dict:
 
 
 class VideoSFTCollator:
-    """Chat text with the video; only the completion's tokens (and the end of turn) are labels."""
+    """Chat text with the video (with its frames' rate: Qwen's temporal positions); only the
+    completion's tokens (and the end of turn) are labels."""
 
     def __init__(self, processor, loader) -> None:
         self.processor = processor
@@ -67,12 +75,17 @@ class VideoSFTCollator:
         tokenizer = self.processor.tokenizer
         eos = tokenizer.eos_token or ""
         completions = [example["completion"] + eos for example in examples]
+        clips = [frames_for(self.loader, e["video"]) for e in examples]
         texts = [
-            chat_prompt(self.processor, e) + c for e, c in zip(examples, completions, strict=True)
+            chat_prompt(self.processor, e, clip) + c
+            for e, clip, c in zip(examples, clips, completions, strict=True)
         ]
-        videos = [frames_for(self.loader, e["video"]) for e in examples]
         batch = self.processor(
-            text=texts, videos=videos, padding=True, padding_side="right", return_tensors="pt"
+            text=texts,
+            padding=True,
+            padding_side="right",
+            return_tensors="pt",
+            **video_inputs(self.processor, clips),
         )
         # The chat template ends the prompt with a newline, so the completion tokenises alone the
         # same as inside the whole text: its length marks where the labels start.

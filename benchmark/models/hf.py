@@ -5,8 +5,9 @@ Works with the image-text-to-text models whose processors take videos: Qwen2.5-V
 Video-LLaVA. The conversation puts the video first, then the task prompt, after the short system
 prompt (RA-RFT inference); requests are batched with left padding; decoding is greedy unless
 `do_sample=true`. Frames come from the runner (`benchmark.video`), decoded once per video; their
-sampling rate is passed to processors that use it (Qwen's temporal position ids), and the frame
-times are written into the prompt so any model can ground in seconds.
+sampling rate goes to the processor as video metadata (Qwen2.5-VL's temporal position ids,
+`benchmark.models.conversation`), and the frame times are written into the prompt so any model can
+ground in seconds. A prompt longer than the model's context is refused with what to lower.
 
     refusal-bench run --model hf \\
         --model-args pretrained=Qwen/Qwen2.5-VL-7B-Instruct,dtype=bfloat16 \\
@@ -22,6 +23,8 @@ from typing import Any
 from benchmark.errors import UsageError
 from benchmark.generation import Generation
 from benchmark.models.base import Model, Request
+from benchmark.models.conversation import chat_text, context_limit, video_inputs
+from benchmark.sharding import rank_device
 from benchmark.video import FrameSpec
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")
@@ -81,7 +84,7 @@ class HFVideoLLM(Model):
             model_kwargs["attn_implementation"] = attn_implementation
         self.model = AutoModelForImageTextToText.from_pretrained(pretrained, **load, **model_kwargs)
         if not device_map:
-            self.model.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+            self.model.to(device or rank_device())  # under a launcher: this rank's own GPU
         self.model.eval()
         self.name = f"hf:{pretrained}"
         self.pretrained = pretrained
@@ -100,15 +103,14 @@ class HFVideoLLM(Model):
         self.timestamps_in_prompt = timestamps_in_prompt
 
     def generate(self, requests: list[Request]) -> list[str]:
-        # processors take one sampling rate per call, `generate` one set of settings: batch the
-        # requests that share both
-        groups: dict[tuple, list[int]] = {}
+        # `generate` takes one set of settings: batch the requests that share them (each video
+        # carries its own sampling rate in its metadata)
+        groups: dict[Generation, list[int]] = {}
         for i, request in enumerate(requests):
-            key = (_rate(request, self.frame_spec.fps), request.generation)
-            groups.setdefault(key, []).append(i)
+            groups.setdefault(request.generation, []).append(i)
         out: list[str] = [""] * len(requests)
-        for (rate, generation), members in groups.items():
-            texts = self._generate([requests[i] for i in members], rate, generation)
+        for generation, members in groups.items():
+            texts = self._generate([requests[i] for i in members], generation)
             for i, text in zip(members, texts, strict=True):
                 out[i] = generation.stop(text)
         return out
@@ -127,12 +129,9 @@ class HFVideoLLM(Model):
         top_p = self.sampling["top_p"] if self.sampling else 1.0
         return kwargs | {"do_sample": True, "temperature": generation.temperature, "top_p": top_p}
 
-    def _generate(self, requests: list[Request], rate: float, generation: Generation) -> list[str]:
-        texts = [chat_text(self.processor, r, self.timestamps_in_prompt) for r in requests]
-        videos = [list(r.frames.images) for r in requests]
-        inputs = self.processor(
-            text=texts, videos=videos, padding=True, return_tensors="pt", **self._video_kwargs(rate)
-        )
+    def _generate(self, requests: list[Request], generation: Generation) -> list[str]:
+        inputs = self.inputs(requests)
+        self._check_context(requests, inputs)
         inputs = inputs.to(self.model.device)
         with self.torch.inference_mode():
             output = self.model.generate(**inputs, **self.generate_kwargs(generation))
@@ -140,6 +139,32 @@ class HFVideoLLM(Model):
         return [
             t.strip() for t in self.processor.batch_decode(new_tokens, skip_special_tokens=True)
         ]
+
+    def inputs(self, requests: list[Request]):
+        """The processor's batch for requests: chat text, frames and their metadata (what the
+        model receives, left-padded)."""
+        texts = [request_text(self.processor, r, self.timestamps_in_prompt) for r in requests]
+        clips = [r.frames for r in requests]
+        return self.processor(
+            text=texts,
+            padding=True,
+            return_tensors="pt",
+            **video_inputs(self.processor, clips, self.frame_spec.fps),
+        )
+
+    def _check_context(self, requests: list[Request], inputs) -> None:
+        """A prompt past the model's context would be truncated or crash inside attention: stop
+        with what to lower instead (Video-LLaVA: 4096 tokens, 8 frames)."""
+        limit = context_limit(self.model)
+        used = [int(n) for n in inputs["attention_mask"].sum(dim=1)]
+        longest = max(range(len(used)), key=used.__getitem__)
+        if limit and used[longest] > limit:
+            frames = len(requests[longest].frames.timestamps)
+            raise UsageError(
+                f"sample {requests[longest].sample_id}: the prompt is {used[longest]} tokens "
+                f"({frames} frames), over {self.name}'s context of {limit}; sample fewer frames "
+                "(--model-args frames=8) or fewer pixels (total_pixels=, max_pixels=)"
+            )
 
     def describe(self) -> dict:
         return {
@@ -155,33 +180,11 @@ class HFVideoLLM(Model):
             "frames": self.frame_spec.describe(),
         }
 
-    def _video_kwargs(self, rate: float) -> dict[str, Any]:
-        """The frames' sampling rate, for processors that turn it into temporal positions."""
-        video_processor = getattr(self.processor, "video_processor", None)
-        if video_processor is None or "qwen" not in type(video_processor).__name__.lower():
-            return {}
-        return {"fps": rate, "do_sample_frames": False, "cap_pixels_per_frame": True}
 
-
-def chat_text(processor, request: Request, timestamps_in_prompt: bool) -> str:
-    """The request as the checkpoint's chat template writes it: system prompt, then the video and
-    the question (after the frames' times in seconds, when asked for)."""
-    prompt = request.prompt.text
-    if timestamps_in_prompt and request.frames is not None:
-        times = ", ".join(f"{t:.1f}" for t in request.frames.timestamps)
-        prompt = f"The video frames are taken at these seconds: {times}.\n{prompt}"
-    conversation = [
-        {"role": "system", "content": [{"type": "text", "text": request.prompt.system}]},
-        {"role": "user", "content": [{"type": "video"}, {"type": "text", "text": prompt}]},
-    ]
-    return processor.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
-
-
-def _rate(request: Request, default: float) -> float:
-    """Frames per second of a request's uniformly spaced frames."""
-    times = request.frames.timestamps
-    span = times[-1] - times[0] if len(times) > 1 else 0.0
-    return round((len(times) - 1) / span, 4) if span > 0 else default
+def request_text(processor, request: Request, timestamps_in_prompt: bool) -> str:
+    """A request in the checkpoint's chat template (the conversation training uses too)."""
+    times = request.frames.timestamps if timestamps_in_prompt and request.frames else None
+    return chat_text(processor, request.prompt.system, request.prompt.text, times)
 
 
 def _revision_of(pretrained: str, model) -> str | None:

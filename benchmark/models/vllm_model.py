@@ -1,8 +1,10 @@
 """`vllm`: offline batched generation with vLLM (GPU only; `pip install 'refusal-bench[vllm]'`).
 
 The prompt is the checkpoint's own chat template (video first, then the task prompt, after the
-short system prompt); the sampled frames go in as `multi_modal_data={"video": frames}` with their
-rate for processors that use it. Greedy decoding unless a temperature is given.
+short system prompt, the frames' times in seconds: `benchmark.models.conversation`); the sampled
+frames go in as `multi_modal_data={"video": (frames, metadata)}`, the metadata holding their rate
+(Qwen2.5-VL's temporal position ids; vLLM 0.11+ reads it). Greedy decoding unless a temperature is
+given. `max_model_len` defaults to the checkpoint's own context (Video-LLaVA: 4096).
 
     refusal-bench run --model vllm \\
         --model-args pretrained=Qwen/Qwen2.5-VL-7B-Instruct,tensor_parallel_size=1,frames=32 \\
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from benchmark.errors import UsageError
 from benchmark.models.base import Model, Request
+from benchmark.models.conversation import vllm_video
+from benchmark.models.hf import request_text
 from benchmark.video import FrameSpec
 
 
@@ -26,7 +30,7 @@ class VLLMVideoLLM(Model):
         dtype: str = "auto",
         tensor_parallel_size: int = 1,
         gpu_memory_utilization: float = 0.9,
-        max_model_len: int = 32768,
+        max_model_len: int = 0,  # 0: the checkpoint's own
         max_new_tokens: int = 0,
         temperature: float | None = None,
         batch_size: int = 64,
@@ -52,7 +56,7 @@ class VLLMVideoLLM(Model):
             dtype=dtype,
             tensor_parallel_size=tensor_parallel_size,
             gpu_memory_utilization=gpu_memory_utilization,
-            max_model_len=max_model_len,
+            max_model_len=max_model_len or None,
             limit_mm_per_prompt={"video": 1},
         )
         self.sampling_params = SamplingParams
@@ -67,20 +71,19 @@ class VLLMVideoLLM(Model):
         self.timestamps_in_prompt = timestamps_in_prompt
 
     def generate(self, requests: list[Request]) -> list[str]:
-        from benchmark.models.hf import _rate, chat_text
-
-        prompts = []
-        for request in requests:
-            prompts.append(
-                {
-                    "prompt": chat_text(self.processor, request, self.timestamps_in_prompt),
-                    "multi_modal_data": {"video": request.frames.images},
-                    "mm_processor_kwargs": {"fps": _rate(request, self.frame_spec.fps)},
-                }
-            )
-        params = [self._sampling(r.generation) for r in requests]
-        outputs = self.llm.generate(prompts, params, use_tqdm=False)
+        outputs = self.llm.generate(
+            [self.prompt(r) for r in requests],
+            [self._sampling(r.generation) for r in requests],
+            use_tqdm=False,
+        )
         return [o.outputs[0].text.strip() for o in outputs]
+
+    def prompt(self, request: Request) -> dict:
+        """vLLM's prompt for a request: the chat text and the frames with their metadata."""
+        return {
+            "prompt": request_text(self.processor, request, self.timestamps_in_prompt),
+            "multi_modal_data": {"video": vllm_video(request.frames, self.frame_spec.fps)},
+        }
 
     def _sampling(self, generation):
         """vLLM sampling parameters: the model arguments where given, else the task's."""
