@@ -26,10 +26,12 @@ def dpo_pairs(checkpoint: str, out: Path) -> None:
 
     dpo.train = recording
     config = dpo.DPORecipeConfig(model=checkpoint, output_dir=str(out / "dpo"), use_cpu=True,
-                                 bf16=False, frames=4, limit=4, max_steps=1, eval_tasks="",
+                                 bf16=False, frames=4, limit=4, max_steps=1, eval_tasks="synth_qa",
+                                 eval_limit=2,
                                  per_device_train_batch_size=1, gradient_accumulation_steps=1)  # fmt: skip
     summary = dpo.main(config)
-    (out / f"summary.rank{rank}.json").write_text(json.dumps({"steps": summary["steps"]}))
+    facts = {"steps": summary["steps"], "evaluated": sorted(summary["eval"])}
+    (out / f"summary.rank{rank}.json").write_text(json.dumps(facts))
 
 
 def zero3_sbert(out: Path, guarded: bool) -> None:

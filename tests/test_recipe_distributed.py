@@ -55,8 +55,15 @@ def test_two_ranks_generate_negatives_once_and_train_on_the_same_pairs(tmp_path)
     negatives = out / "dpo" / "negatives" / "samples"
     merged = ["synth_qa.jsonl", "synth_uvqa.jsonl"]  # the ranks' parts merged and removed
     assert sorted(p.name for p in negatives.iterdir()) == merged
-    for r in (0, 1):
-        assert json.loads((out / f"summary.rank{r}.json").read_text()) == {"steps": 1}
+    # one step each; after the barrier the saved checkpoint is evaluated data-parallel: rank 0
+    # scores the merged run, rank 1 only generates its share
+    assert json.loads((out / "summary.rank0.json").read_text()) == {
+        "steps": 1,
+        "evaluated": ["synth_qa"],
+    }
+    assert json.loads((out / "summary.rank1.json").read_text()) == {"steps": 1, "evaluated": []}
+    evaluated = json.loads((out / "dpo" / "eval" / "results.json").read_text())
+    assert evaluated["tasks"]["synth_qa"]["n"] == 2
 
 
 def test_the_sbert_reward_loads_whole_under_zero3(tmp_path):

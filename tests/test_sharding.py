@@ -51,3 +51,26 @@ def test_two_processes_give_the_results_of_one(tmp_path):
         assert [r.sample_id for r in responses] == ids  # merged in sample order, each once
         assert sorted(j.sample_id for j in judgments) == sorted(ids)
     assert not list((sharded / "samples").glob("*.rank*"))
+
+
+def test_each_rank_runs_on_its_own_gpu(monkeypatch):
+    import torch
+
+    from benchmark.sharding import rank_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 8)
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    assert rank_device() == "cuda"
+    monkeypatch.setenv("LOCAL_RANK", "3")
+    assert rank_device() == "cuda:3"  # not every rank's model on cuda:0
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert rank_device() == "cpu"
+
+
+def test_rank_parts_are_not_a_runs_tasks(tmp_path):
+    from benchmark.sharding import is_part
+
+    assert is_part(tmp_path / "hi_vtg_train.rank1.jsonl")
+    assert not is_part(tmp_path / "hi_vtg_train.jsonl")
+    assert not is_part(tmp_path / "rank1.jsonl")
