@@ -58,6 +58,7 @@ class Family:
     opposite: Callable[[Sample], str] = field(repr=False)  # the wrong decision (DPO rejected)
     pareto: tuple[ParetoView, ...] = ()
     paired_pareto: ParetoView | None = None  # of the paired metrics, against a base run
+    negative_about: str = ""  # what a negative item (irrelevant query, unanswerable question) is
 
     def verdicts_for(self, kind: str) -> tuple[str, ...]:
         return VERDICTS_OF_KIND[kind]
@@ -177,6 +178,11 @@ GROUNDING = Family(
     primary="f1_avg",
     scoring=grounding_task,
     pareto=(ParetoView("f1_irrel", "f1_rel"), ParetoView("refusal_recall", "miou_relevant")),
+    negative_about=(
+        "An irrelevant query describes an event that does not happen in the video, mostly a "
+        "relevant query with one detail changed (an object, attribute, action or relation): "
+        "the model should refuse to ground it and say what the video shows instead."
+    ),
     guess=_grounding_guess,
     refusal=_grounding_refusal,
     reference=_grounding_reference,
@@ -193,6 +199,10 @@ QA = Family(
     scoring=qa_task,
     pareto=(ParetoView("over_refusal", "answer_acc"), ParetoView("refr", "acc")),
     paired_pareto=ParetoView("s_ex_ref", "s_disc"),
+    negative_about=(
+        "An unanswerable question asks about an object, relation or attribute the video does not "
+        "show: the model should say it cannot be answered, and why, instead of guessing."
+    ),
     guess=lambda duration, rng: QA_GUESS,
     refusal=lambda question: QA_REFUSAL,
     reference=_qa_reference,

@@ -20,6 +20,7 @@ from typing import Any
 import benchmark
 from benchmark.errors import UsageError
 from benchmark.families import FAMILIES
+from benchmark.model_card import build_card
 from benchmark.records import Sample, read_json, to_dict
 from benchmark.registry import TaskSpec
 from benchmark.run_records import RunInfo, TaskProvenance
@@ -50,6 +51,9 @@ def start_run_info(config, output: Path, model) -> RunInfo:
                 f"({info.model.get('registry_name')!r} {info.model.get('args')}); "
                 "choose another --output, or repeat that run's settings to resume it"
             )
+        if config.model_card:  # `--model-name` / `--model-card` on a resumed run: its card
+            info.model["card"] = build_card(info.model.get("card") or {}, config.model_card,
+                                            config.model, info.model.get("frames"))  # fmt: skip
         info.status = "running"
         info.resumed = [*info.resumed, now()]
         info.command = sys.argv
@@ -62,6 +66,9 @@ def start_run_info(config, output: Path, model) -> RunInfo:
         "registry_name": config.model,
         "args": config.model_args,
     }
+    described["card"] = build_card(
+        model.card(), config.model_card, config.model, described.get("frames")
+    )
     return RunInfo(
         refusal_bench=benchmark.__version__,
         git_sha=git_sha(),

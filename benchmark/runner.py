@@ -52,6 +52,7 @@ class RunConfig:
     tasks: str
     output: Path
     model_args: dict[str, str] = field(default_factory=dict)
+    model_card: dict[str, str] = field(default_factory=dict)  # --model-name / --model-card
     limit: int | None = None
     judge: str = "rules"  # a judge id (`JudgeSpec`): rules, openai:<model>, rules[sbert=none]
     judge_options: dict[str, Any] = field(default_factory=dict)  # e.g. concurrency, cache

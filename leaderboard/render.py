@@ -19,6 +19,7 @@ import jinja2
 
 from benchmark.families import FAMILIES, Family, ParetoView, family_named
 from benchmark.metrics import METRICS
+from benchmark.model_card import is_local_path, short_parameters
 from benchmark.records import read_json
 from benchmark.scorers.rules import CALIBRATION
 from benchmark.scorers.spec import JudgeSpec
@@ -45,6 +46,7 @@ def render(out: Path) -> list[str]:
         family = family_named(with_task[0]["results"]["tasks"][task]["family"])
         for judge in sorted({e["judge"] for e in with_task}):
             board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge])
+            board["about"] = summary.get("tasks", {}).get(task)
             boards.append(board)
             for metric in board["columns"]:
                 pages.write(
@@ -127,8 +129,10 @@ def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
 
 
 def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """One task's board for one judge: the family's headline metrics as columns."""
-    columns = family.headline
+    """One task's board for one judge: the family's headline metrics that this judge produces
+    as columns (no LLM-score column on a rules board)."""
+    spec = JudgeSpec.parse(judge)
+    columns = tuple(m for m in family.headline if METRICS.get(family.name, m).applies_to(spec))
     table = []
     for entry in rows:
         result = entry["results"]["tasks"][task]
@@ -241,7 +245,30 @@ def _environment() -> jinja2.Environment:
     env.filters["sort_rows"] = sort_rows
     env.filters["metric_name"] = metric_name
     env.filters["metric_title"] = metric_title
+    env.filters["public_args"] = public_args
+    env.filters["applies"] = applies
+    env.filters["parameters"] = short_parameters
     return env
+
+
+def applies(key: str, family: str, judge: str) -> bool:
+    """Whether the metric `key` is one the judge produces (keys outside the table: yes)."""
+    try:
+        metric = METRICS.get(family, key)
+    except KeyError:
+        return True
+    return metric.applies_to(JudgeSpec.parse(judge))
+
+
+def public_args(values: dict[str, Any]) -> dict[str, Any]:
+    """Settings as the public site shows them: a local path becomes its file or folder name
+    (`/home/me/preds.jsonl` → `.../preds.jsonl`), so no page reveals a submitter's machine."""
+    out = {}
+    for key, value in values.items():
+        if is_local_path(value):
+            value = ".../" + Path(value.rstrip("/")).name
+        out[key] = value
+    return out
 
 
 def metric_title(key: str, family: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -24,6 +25,7 @@ from tqdm import tqdm
 from benchmark.errors import UsageError
 from benchmark.families import family_named
 from benchmark.metrics import paired_summary
+from benchmark.model_card import display_name
 from benchmark.records import Judgment, from_dict, to_dict, write_json
 from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
 from leaderboard.sample_data import (
@@ -51,6 +53,7 @@ class Summary:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     gold: dict[str, str] = field(default_factory=dict)  # task -> gold data script
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)  # task -> `task_about`
     rejected: dict[str, list[str]] = field(default_factory=dict)
     validated: int = 0  # submission contents validated by this build
     from_cache: int = 0  # submissions whose outcome came from the cache of earlier builds
@@ -61,6 +64,7 @@ class Summary:
             "format": SUMMARY_FORMAT,
             "entries": self.entries,
             "gold": self.gold,
+            "tasks": self.tasks,
             "rejected": self.rejected,
         }
 
@@ -87,12 +91,30 @@ def summarize(
     summary = Summary(
         entries=[_summary_entry(e, entries, reference) for e in entries],
         gold={task: write_gold_data(out, reference.task(task)) for task in tasks},
+        tasks={task: task_about(task, reference) for task in tasks},
         rejected=rejected,
         validated=validated,
         from_cache=from_cache,
     )
     write_json(out / SUMMARY, summary.to_dict())
     return summary
+
+
+def task_about(task: str, reference: Reference) -> dict[str, Any]:
+    """What a board says of its task: where the data comes from, how many items of each kind,
+    and what a negative item (irrelevant query, unanswerable question) is."""
+    from benchmark.registry import load_registry
+
+    official = reference.task(task)
+    spec = load_registry().tasks.get(task)
+    counts = Counter(s.kind for s in official.samples)
+    return {
+        "family": official.family.name,
+        "version": official.version,
+        "about": next((r.about for r in spec.data if r.about), "") if spec else "",
+        "counts": {kind: counts.get(kind, 0) for kind in official.family.kinds},
+        "negative": official.family.negative_about,
+    }
 
 
 def site_folder(out: Path) -> Path:
@@ -176,7 +198,7 @@ def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, 
     entry = Entry(
         id=submission.id,
         digest=digest,
-        model=run["model"]["name"],
+        model=display_name(run),
         judge=run["judge"]["name"],
         run=run,
         results=results.to_dict(),

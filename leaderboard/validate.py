@@ -28,6 +28,7 @@ import jsonschema
 from benchmark.errors import BenchmarkError
 from benchmark.families import FAMILIES, Family
 from benchmark.metrics import summarize_task
+from benchmark.model_card import check_card
 from benchmark.records import Judgment, RecordError, Response, Sample, read_run_file
 from benchmark.run_records import Results, TaskResult
 from leaderboard.submission import Submission
@@ -181,6 +182,7 @@ def _provenance(run: dict, submitted: dict, reference: Reference, report: Valida
         problems.append(
             "run.json: model.revision is missing: name the exact checkpoint revision (commit)"
         )
+    problems += [f"run.json: model card: {p}" for p in _card_problems(model)]
     if run["prompts"] != reference.prompt_versions:
         problems.append(
             f"run.json: prompt versions {run['prompts']} differ from the official "
@@ -194,6 +196,16 @@ def _provenance(run: dict, submitted: dict, reference: Reference, report: Valida
     for task in submitted["tasks"]:
         if task not in run["tasks"]:
             problems.append(f"results.json: task {task!r} is not in run.json")
+
+
+def _card_problems(model: dict) -> list[str]:
+    """The model card a board shows (`benchmark.model_card.check_card`). Runs made before cards
+    existed are named by their model; a replay has no name of its own and must carry one."""
+    if "card" not in model:
+        if model["registry_name"] == "replay":
+            return ["a replayed run needs a name: resume it with --model-name NAME"]
+        return []
+    return check_card(model["card"])
 
 
 def _task(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tarfile
 import zipfile
@@ -14,6 +15,7 @@ from reference_runs import reference_runs
 from benchmark.cli import main
 from benchmark.official import OfficialReference
 from benchmark.records import read_json, write_json
+from benchmark.task_loading import load_task
 from leaderboard import submission as submission_module
 from leaderboard.pareto import Point, pareto_front, pareto_svg
 from leaderboard.site import build_site, safe_json
@@ -211,7 +213,7 @@ def site(runs, tmp_path_factory):
     evil = folder / "evil-model"
     shutil.copytree(runs / "random", evil)
     info = read_json(evil / "run.json")
-    info["model"]["name"] = EVIL
+    info["model"]["card"]["name"] = EVIL  # what the site shows of a submission: its card
     write_json(evil / "run.json", info)
     samples = evil / "samples" / "synth_qa.jsonl"
     samples.write_text(
@@ -254,10 +256,12 @@ def test_site_is_offline_and_escapes_untrusted_text(site):
     for page in out.rglob("*.html"):
         text = page.read_text()
         assert "<script>alert" not in text, page
-        assert (
-            "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-            and "https://" not in text
+        # nothing loaded from the network (a model card's link is a plain anchor)
+        assert not re.search(
+            r"""(src|href)=["']?(https?:)?//""",
+            re.sub(r"""<a rel="nofollow noopener" href="https?://[^"]*">""", "", text),
         ), page
+        assert "@import" not in text and "url(http" not in text, page
     for script in (out / "data").rglob("*.js"):
         text = script.read_text()
         assert "<" not in text and ">" not in text, script
@@ -297,3 +301,23 @@ def test_runs_of_different_judges_are_ranked_on_separate_boards(site):
     assert (out / "boards" / "synth_hivtg--rules--f1_avg.html").is_file()
     board = (out / "boards" / "synth_hivtg--rules--f1_avg.html").read_text()
     assert "other-judge" in board and "always-refuse" not in board
+
+
+def test_boards_name_metrics_define_them_and_describe_the_task(site):
+    """Headers carry the metric's display name, a tooltip with its definition and a link to its
+    glossary entry; each board says what its task holds and what a negative item is; a rules
+    board has no LLM-score column."""
+    out, _, _ = site
+    page = (out / "boards" / "synth_hivtg--rules_sbert_none--f1_irrel.html").read_text()
+    assert ">F1 irrelevant ▼</a>" in page
+    assert 'href="../glossary.html#grounding-f1_irrel"' in page
+    assert "F1 with irrelevant as positive" in page  # the tooltip: the table's definition
+    glossary = (out / "glossary.html").read_text()
+    assert 'id="grounding-f1_irrel"' in glossary
+    samples = load_task("synth_hivtg").samples
+    relevant = sum(s.kind == "relevant" for s in samples)
+    assert f"{relevant} relevant, {len(samples) - relevant} irrelevant items" in page
+    assert "An irrelevant query describes an event that does not happen" in page
+    assert 'data-metric="llm_score"' not in page and 'data-metric="sbert"' not in page
+    index = (out / "index.html").read_text()
+    assert "An unanswerable question asks about" in index

@@ -109,12 +109,19 @@ def test_the_leaderboard_columns_and_directions_come_from_the_table():
             "model": "m",
             "results": {"tasks": {"t": SUMMARIES[family.name]().to_dict()}},
         }
-        board = _board("t", family, "rules", [entry])
+        board = _board("t", family, "openai:gpt-4o", [entry])  # an LLM judge with SBERT
         assert tuple(board["columns"]) == family.headline
         assert set(board["lower_is_better"]) == {
             k for k in family.headline if not METRICS.get(family.name, k).higher_is_better
         }
         assert board["default_sort"] == family.primary
+        # a rules board has no LLM-score column; without SBERT, no SBERT column either
+        for judge, absent in (
+            ("rules", {"llm_score"}),
+            ("rules[sbert=none]", {"llm_score", "sbert"}),
+        ):
+            columns = _board("t", family, judge, [entry])["columns"]
+            assert set(family.headline) - set(columns) == absent & set(family.headline)
 
 
 def test_the_files_written_from_the_table_are_current():

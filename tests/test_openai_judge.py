@@ -227,6 +227,8 @@ def test_run_with_the_openai_judge_accounts_usage_and_failures(
             "run",
             "--model",
             "replay",
+            "--model-name",
+            "my-model",
             "--model-args",
             f"path={preds}",
             "--tasks",

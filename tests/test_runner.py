@@ -78,6 +78,8 @@ def test_replay_records_missing_ids_as_errors_never_invents(tmp_path, capsys):
             "run",
             "--model",
             "replay",
+            "--model-name",
+            "my-model",
             "--model-args",
             f"path={predictions}",
             "--tasks",

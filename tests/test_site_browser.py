@@ -59,11 +59,11 @@ def test_sorting_a_table_in_place(site, page, tmp_path):
     board = "synth_hivtg--rules_sbert_none"
     before = column_models(page, board)
     assert before[0] == "random"  # sorted by F1_avg by default (random refuses half the time)
-    page.locator(f"#{board} th[data-metric='f1_irrel'] a").click()
+    page.locator(f"#{board} th[data-metric='f1_irrel'] a.sort").click()
     after = column_models(page, board)
     assert after[0] == "always-refuse"
     assert page.url.endswith("index.html")  # sorted in place, no navigation
-    page.locator(f"#{board} th[data-metric='f1_rel'] a").click()
+    page.locator(f"#{board} th[data-metric='f1_rel'] a.sort").click()
     assert column_models(page, board)[0] == "always-answer"
     page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
     assert (tmp_path / "index.png").stat().st_size > 10_000
@@ -73,7 +73,7 @@ def test_sorting_works_without_javascript(site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site / "index.html").as_uri())
-    page.locator("#synth_hivtg--rules_sbert_none th[data-metric='f1_irrel'] a").click()
+    page.locator("#synth_hivtg--rules_sbert_none th[data-metric='f1_irrel'] a.sort").click()
     assert page.url.endswith("boards/synth_hivtg--rules_sbert_none--f1_irrel.html")
     assert page.locator("table.board tbody td.model").first.inner_text() == "always-refuse"
     context.close()

@@ -164,7 +164,7 @@ def test_cli_rebuild_says_what_it_validated(submissions, tmp_path, capsys):
     assert main(command) == 0
     assert "3 submissions on the site, 0 rejected (3 validated now" in capsys.readouterr().out
     info = read_json(submissions / "random" / "run.json")
-    info["model"]["name"] = "random, renamed"
+    info["model"]["card"]["name"] = "random, renamed"
     write_json(submissions / "random" / "run.json", info)
     assert main(command) == 0
     assert "(1 validated now, 2 from the cache of earlier builds)" in capsys.readouterr().out

@@ -105,6 +105,17 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
         "--model-args", metavar="K=V,...", help="model arguments, e.g. path=preds.jsonl"
     )
     parser.add_argument(
+        "--model-name",
+        metavar="NAME",
+        help="the name the leaderboard shows (required for --model replay)",
+    )
+    parser.add_argument(
+        "--model-card",
+        metavar="K=V,...",
+        help="the rest of the model card: parameters, organisation, link, date (YYYY-MM-DD), "
+        "licence, frames",
+    )
+    parser.add_argument(
         "--tasks",
         required=True,
         help="comma-separated tasks and groups (see `refusal-bench tasks`)",
@@ -152,13 +163,16 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         from pathlib import Path
 
+        from benchmark.model_card import parse_card
         from benchmark.models import parse_model_args
         from benchmark.runner import RunConfig, results_table, run
 
         output = Path(args.output or Path("runs") / args.model)
+        card = parse_card(args.model_card) | ({"name": args.model_name} if args.model_name else {})
         config = RunConfig(
             model=args.model,
             model_args=parse_model_args(args.model_args),
+            model_card=card,
             tasks=args.tasks,
             output=output,
             limit=args.limit,

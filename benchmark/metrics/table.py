@@ -44,6 +44,16 @@ class Metric:
     headline: bool = False  # shown in the run table and as a leaderboard column
     null_reason: str = "no scored items"  # when the statistic is undefined (0/0)
     paired: bool = False  # computed by `compare` from an aligned run and its base run
+    needs: str | None = None  # "llm" / "sbert": only judges that score with one have a value
+
+    def applies_to(self, judge) -> bool:
+        """Whether a judge (`JudgeSpec`) produces this metric: LLM scores need an LLM judge,
+        SBERT scores a judge with SBERT."""
+        if self.needs == "llm":
+            return judge.kind != "rules"
+        if self.needs == "sbert":
+            return judge.sbert != "none"
+        return True
 
 
 class MetricTable:
@@ -163,25 +173,25 @@ _GROUNDING_METRICS = [
         "sbert", GROUNDING, "SBERT score",
         "sum of SBERT similarity to the reference refusal over TN / gold-irrelevant items",
         RA_RFT, lambda s: grounding.explanation_score(s["sbert_tn"], _gold_irrelevant(s)),
-        headline=True, null_reason="no gold-irrelevant items",
+        headline=True, null_reason="no gold-irrelevant items", needs="sbert",
     ),
     Metric(
         "sbert_tn", GROUNDING, "SBERT score (refusals)",
         "mean SBERT similarity to the reference refusal over correct refusals (TN)", DERIVED,
         lambda s: grounding.explanation_score_tn(s["sbert_tn"], s["tn"]),
-        null_reason="no true negatives (no correct refusals)",
+        null_reason="no true negatives (no correct refusals)", needs="sbert",
     ),
     Metric(
         "llm_score", GROUNDING, "LLM score",
         "sum of the judge's 0-5 consistency with the reference over TN / gold-irrelevant items",
         RA_RFT, lambda s: grounding.explanation_score(s["llm_tn"], _gold_irrelevant(s)),
-        range=(0.0, 5.0), headline=True, null_reason="no gold-irrelevant items",
+        range=(0.0, 5.0), headline=True, null_reason="no gold-irrelevant items", needs="llm",
     ),
     Metric(
         "llm_score_tn", GROUNDING, "LLM score (refusals)",
         "mean 0-5 consistency with the reference over correct refusals (TN)", DERIVED,
         lambda s: grounding.explanation_score_tn(s["llm_tn"], s["tn"]),
-        range=(0.0, 5.0), null_reason="no true negatives (no correct refusals)",
+        range=(0.0, 5.0), null_reason="no true negatives (no correct refusals)", needs="llm",
     ),
 ]  # fmt: skip
 

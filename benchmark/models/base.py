@@ -52,3 +52,8 @@ class Model(ABC):
     def describe(self) -> dict[str, Any]:
         """Provenance recorded in run.json (model id, revision, settings)."""
         return {"name": self.name}
+
+    def card(self) -> dict[str, Any]:
+        """What the model knows of its own model card (`benchmark.model_card`): display name,
+        parameters, organisation, link, ...; the user's `--model-name` / `--model-card` win."""
+        return {"name": self.name}

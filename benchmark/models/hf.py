@@ -129,6 +129,11 @@ class HFVideoLLM(Model):
         top_p = self.sampling["top_p"] if self.sampling else 1.0
         return kwargs | {"do_sample": True, "temperature": generation.temperature, "top_p": top_p}
 
+    def card(self) -> dict[str, Any]:
+        """A hub checkpoint's name, organisation and page; any checkpoint's parameter count."""
+        card = hub_card(self.pretrained)
+        return card | {"parameters": sum(p.numel() for p in self.model.parameters())}
+
     def _generate(self, requests: list[Request], generation: Generation) -> list[str]:
         inputs = self.inputs(requests)
         self._check_context(requests, inputs)
@@ -185,6 +190,16 @@ def request_text(processor, request: Request, timestamps_in_prompt: bool) -> str
     """A request in the checkpoint's chat template (the conversation training uses too)."""
     times = request.frames.timestamps if timestamps_in_prompt and request.frames else None
     return chat_text(processor, request.prompt.system, request.prompt.text, times)
+
+
+def hub_card(pretrained: str) -> dict[str, Any]:
+    """ORG/NAME on the hub: name, organisation and link; a local folder: its folder name only
+    (the path itself stays off the public card)."""
+    if Path(pretrained).expanduser().exists() or pretrained.count("/") != 1:
+        return {"name": Path(pretrained.rstrip("/")).name}
+    organisation, name = pretrained.split("/")
+    return {"name": name, "organisation": organisation,
+            "link": f"https://huggingface.co/{pretrained}"}  # fmt: skip
 
 
 def _revision_of(pretrained: str, model) -> str | None:

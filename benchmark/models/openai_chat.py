@@ -98,6 +98,9 @@ class OpenAIChat(Model):
             "temperature": self.temperature,
         }
 
+    def card(self) -> dict:
+        return {"name": self.model}
+
     def usage(self) -> dict:
         return self.client.usage.as_dict(self.model)
 

@@ -51,3 +51,6 @@ class RandomModel(Model):
 
     def describe(self) -> dict:
         return {"name": self.name, "p_refuse": self.p_refuse, "seed": self.seed}
+
+    def card(self) -> dict:
+        return {"name": self.name, "organisation": "refusal-bench (reference baseline)"}

@@ -48,4 +48,7 @@ class Replay(Model):
         return [self.predictions[r.sample_id] for r in requests]
 
     def describe(self) -> dict:
-        return {"name": self.name, "path": str(self.path), "predictions": len(self.predictions)}
+        return {"name": self.name, "path": self.path.name, "predictions": len(self.predictions)}
+
+    def card(self) -> dict:
+        return {}  # whose predictions these are only the user knows: `--model-name` is required

@@ -16,7 +16,7 @@ from __future__ import annotations
 from benchmark.errors import UsageError
 from benchmark.models.base import Model, Request
 from benchmark.models.conversation import vllm_video
-from benchmark.models.hf import request_text
+from benchmark.models.hf import hub_card, request_text
 from benchmark.video import FrameSpec
 
 
@@ -63,6 +63,7 @@ class VLLMVideoLLM(Model):
         self.max_new_tokens = max_new_tokens  # 0: the task's
         self.temperature = temperature  # None: the task's
         self.name = f"vllm:{pretrained}"
+        self.pretrained = pretrained
         self.revision = revision or None
         self.batch_size = max(1, batch_size)
         self.frame_spec = FrameSpec(
@@ -98,3 +99,6 @@ class VLLMVideoLLM(Model):
 
     def describe(self) -> dict:
         return {"name": self.name, "revision": self.revision, "frames": self.frame_spec.describe()}
+
+    def card(self) -> dict:
+        return hub_card(self.pretrained)

@@ -23,7 +23,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("table.sortable th[data-metric] a") : null;
+    var link = event.target.closest ? event.target.closest("table.sortable th[data-metric] a.sort") : null;
     if (!link) return;
     event.preventDefault();
     var th = link.parentNode;
