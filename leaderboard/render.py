@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from benchmark.families import FAMILIES, Family, ParetoView, family_named
 from benchmark.metrics import METRICS
@@ -26,6 +27,10 @@ from benchmark.scorers.spec import JudgeSpec
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.sample_data import data_folder, safe_json, script, slug
 from leaderboard.summarize import SUMMARY
+
+
+#: where a page's root goes in an SVG drawn once for pages at different depths
+ROOT = "__ROOT__"
 
 
 def render(out: Path) -> list[str]:
@@ -151,7 +156,7 @@ def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) ->
         points = [_point(entry, entry["results"]["tasks"][task]["metrics"], view) for entry in rows]
         points = [p for p in points if p is not None]
         if points:
-            views.append(_svg(family, view, points))
+            views.append(_svg(family, view, points, task))
     return {
         "task": task,
         "family": family.name,
@@ -204,7 +209,7 @@ def _paired_views(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "task": task,
             "judge": judge,
-            "svg": _svg(families[task], families[task].paired_pareto, task_points),
+            "svg": _svg(families[task], families[task].paired_pareto, task_points, task),
         }
         for (task, judge), task_points in sorted(points.items())
     ]
@@ -214,16 +219,22 @@ def _point(entry: dict[str, Any], metrics: dict[str, Any], view: ParetoView) -> 
     x, y = metrics.get(view.x), metrics.get(view.y)
     if x is None or y is None:
         return None
-    return Point(entry["model"], x, y, f"models/{entry['id']}.html")
+    return Point(entry["model"], x, y, f"{ROOT}models/{entry['id']}.html")
 
 
-def _svg(family: Family, view: ParetoView, points: list[Point]) -> str:
+def _svg(family: Family, view: ParetoView, points: list[Point], task: str) -> str:
+    """A view's plot: display names on the axes and in the title, each axis over its metric's
+    range, which way is better from the table."""
+    x, y = METRICS.get(family.name, view.x), METRICS.get(family.name, view.y)
     return pareto_svg(
         points,
-        x_label=view.x,
-        y_label=view.y,
-        maximize_x=METRICS.get(family.name, view.x).higher_is_better,
-        maximize_y=METRICS.get(family.name, view.y).higher_is_better,
+        x_label=x.name,
+        y_label=y.name,
+        title=f"{task}: {y.name} against {x.name}",
+        maximize_x=x.higher_is_better,
+        maximize_y=y.higher_is_better,
+        x_range=x.range,
+        y_range=y.range,
     )
 
 
@@ -247,6 +258,7 @@ def _environment() -> jinja2.Environment:
     env.filters["metric_title"] = metric_title
     env.filters["public_args"] = public_args
     env.filters["applies"] = applies
+    env.filters["at_root"] = lambda svg, root: markupsafe.Markup(svg.replace(ROOT, root))
     env.filters["parameters"] = short_parameters
     return env
 

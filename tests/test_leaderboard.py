@@ -199,6 +199,32 @@ def test_pareto_front():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
+def label_boxes(svg: str) -> list[tuple[float, ...]]:
+    return [tuple(map(float, b.split())) for b in re.findall(r'data-box="([^"]+)"', svg)]
+
+
+def overlapping(boxes) -> list:
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]  # fmt: skip
+
+
+def test_crowded_pareto_labels_never_overprint_and_the_plot_says_what_it_shows():
+    import random
+
+    rng = random.Random(0)
+    crowd = [Point(f"model {i} with a long name", 0.5 + rng.random() / 20, 0.5 + rng.random() / 20)
+             for i in range(12)]  # fmt: skip
+    svg = pareto_svg([*crowd, Point("always-refuse", 0.0, 1.0)], x_label="F1 irrelevant",
+                     y_label="F1 relevant", title="t: F1 relevant against F1 irrelevant")  # fmt: skip
+    boxes = label_boxes(svg)
+    keyed = re.findall(r'class="key">(\d+): ', svg)
+    assert len(boxes) == 13 and not overlapping(boxes)  # every point labelled, none overprinted
+    assert keyed == [str(n) for n in range(1, len(keyed) + 1)]  # what did not fit is numbered
+    assert 'class="title">t: F1 relevant against F1 irrelevant<' in svg
+    assert "on the Pareto front" in svg and "dominated" in svg  # the legend
+    assert "F1 irrelevant (→ better)" in svg and "F1 relevant (↑ better)" in svg
+
+
 def test_safe_json_cannot_break_out_of_a_script():
     text = safe_json({"a": "</script><script>alert(1)</script>&"})
     assert "<" not in text and ">" not in text and "&" not in text

@@ -101,3 +101,30 @@ def test_model_page_and_sample_browser(site, page, tmp_path):
         assert rows.count() == min(matching, 200)
     page.screenshot(path=str(tmp_path / "samples.png"))
     assert (tmp_path / "samples.png").stat().st_size > 10_000
+
+
+def rendered_label_boxes(page) -> list[list[float]]:
+    """Each Pareto label's box as the browser lays it out, in page coordinates."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('svg.pareto text.label')).map(t => {
+             const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    )
+
+
+def test_pareto_plots_are_titled_legible_and_on_every_board_page(site, page):
+    for url in ("index.html", "boards/synth_hivtg--rules_sbert_none--f1_avg.html"):
+        page.goto((site / url).as_uri())
+        plots = page.locator("svg.pareto")
+        assert plots.count() >= 2, url  # both views of the grounding board
+        titles = plots.locator("text.title").all_text_contents()
+        assert "synth_hivtg: F1 relevant against F1 irrelevant" in titles, url
+        assert plots.first.locator("text.legend").all_text_contents()[:2] == [
+            "on the Pareto front", "dominated"]  # fmt: skip
+        boxes = rendered_label_boxes(page)
+        assert boxes and not [
+            (a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+            if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+        ], url  # fmt: skip
+    # a point links to its model page from the board page too (one folder down)
+    page.locator("svg.pareto a").first.click()
+    assert "/models/" in page.url and page.locator("h1.model-name").count() == 1
