@@ -28,7 +28,6 @@ from leaderboard.pareto import Point, pareto_svg
 from leaderboard.sample_data import data_folder, safe_json, script, slug
 from leaderboard.summarize import SUMMARY
 
-
 #: where a page's root goes in an SVG drawn once for pages at different depths
 ROOT = "__ROOT__"
 
