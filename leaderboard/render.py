@@ -10,6 +10,8 @@ judge. Untrusted text is escaped everywhere: Jinja autoescaping in HTML and SVG.
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -25,7 +27,14 @@ from benchmark.records import read_json
 from benchmark.scorers.rules import CALIBRATION
 from benchmark.scorers.spec import JudgeSpec
 from leaderboard.pareto import Point, pareto_svg
-from leaderboard.sample_data import data_folder, safe_json, script, slug
+from leaderboard.sample_data import (
+    csv_text,
+    data_folder,
+    download_path,
+    safe_json,
+    script,
+    slug,
+)
 from leaderboard.summarize import SUMMARY
 
 #: where a page's root goes in an SVG drawn once for pages at different depths
@@ -52,6 +61,7 @@ def render(out: Path) -> list[str]:
             board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge])
             board["about"] = summary.get("tasks", {}).get(task)
             boards.append(board)
+            _write_exports(pages, board)
             for metric in board["columns"]:
                 pages.write(
                     f"boards/{board['slug']}--{slug(metric)}.html",
@@ -122,6 +132,24 @@ class _Pages:
                     path.rmdir()
 
 
+def _write_exports(pages: _Pages, board: dict[str, Any]) -> None:
+    """The board as `boards/<slug>.json` and `.csv`: every row in the default order with its
+    rank, values and intervals."""
+    rows = []
+    for row in sort_rows(board["rows"], board["default_sort"],
+                         board["default_sort"] in board["lower_is_better"]):  # fmt: skip
+        record = {"rank": row["rank"][board["default_sort"]], "model": row["model"],
+                  "submission": row["id"], "n": row["n"], "failures": row["failures"]}  # fmt: skip
+        for metric in board["columns"]:
+            low, high = row["ci"].get(metric) or (None, None)
+            record |= {metric: row["values"][metric], f"{metric}_low": low, f"{metric}_high": high}
+        rows.append(record)
+    pages.write(f"boards/{board['slug']}.json", json.dumps(
+        {"task": board["task"], "judge": board["judge"], "sorted_by": board["default_sort"],
+         "rows": rows}, indent=1, allow_nan=False))  # fmt: skip
+    pages.write(f"boards/{board['slug']}.csv", csv_text(rows))
+
+
 def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
     """What the sample browser's index says of a submission: where its rows and gold are."""
     return {
@@ -148,8 +176,17 @@ def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) ->
                 "failures": result["failures"],
                 "values": {m: result["metrics"].get(m) for m in columns},
                 "ci": {m: result["ci"].get(m) for m in columns},
+                "reproduce": reproduce(entry["run"], [task]),
             }
         )
+    lower = _lower_is_better(family, columns)
+    for metric in columns:
+        for row, rank in zip(
+            sort_rows(table, metric, metric in lower),
+            ranks(table, metric, metric in lower),
+            strict=True,
+        ):
+            row.setdefault("rank", {})[metric] = rank
     views = []
     for view in family.pareto:
         points = [_point(entry, entry["results"]["tasks"][task]["metrics"], view) for entry in rows]
@@ -164,7 +201,7 @@ def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) ->
         "columns": columns,
         "rows": table,
         "default_sort": family.primary,
-        "lower_is_better": _lower_is_better(family, columns),
+        "lower_is_better": lower,
         "pareto": views,
         "judge_check": judge_agreement(judge, family.name),
     }
@@ -257,9 +294,32 @@ def _environment() -> jinja2.Environment:
     env.filters["metric_title"] = metric_title
     env.filters["public_args"] = public_args
     env.filters["applies"] = applies
+    env.filters["reproduce"] = reproduce
+    env.filters["download"] = download_path
     env.filters["at_root"] = lambda svg, root: markupsafe.Markup(svg.replace(ROOT, root))
     env.filters["parameters"] = short_parameters
     return env
+
+
+def reproduce(run: dict[str, Any], tasks: list[str] | None = None) -> str:
+    """The command that makes this run again, from its run.json (local files as `.../name`)."""
+    model = run["model"]
+    args = ",".join(f"{k}={v}" for k, v in public_args(model.get("args") or {}).items())
+    parts = ["refusal-bench run", f"--model {model['registry_name']}"]
+    if args:
+        parts.append(f"--model-args {shlex.quote(args)}")
+    card = model.get("card") or {}
+    if card.get("name"):
+        parts.append(f"--model-name {shlex.quote(card['name'])}")
+    parts.append(f"--tasks {','.join(tasks or sorted(run.get('tasks') or {}))}")
+    judge = (run.get("judge") or {}).get("name")
+    if judge and judge != "rules":
+        parts.append(f"--judge {shlex.quote(judge)}")
+    parts.append(f"--seed {run.get('seed', 0)}")
+    if run.get("bootstrap") not in (None, 1000):
+        parts.append(f"--bootstrap {run['bootstrap']}")
+    parts.append("--data-root DATA --video-root VIDEOS")
+    return " ".join(parts)
 
 
 def applies(key: str, family: str, judge: str) -> bool:
@@ -295,6 +355,28 @@ def metric_name(key: str, family: str) -> str:
         return METRICS.get(family, key).name
     except KeyError:
         return key
+
+
+def ranks(rows: list[dict[str, Any]], metric: str, lower_is_better: bool = False) -> list[int]:
+    """Competition ranks of the rows in `sort_rows` order: equal values share a place (1, 2, 2,
+    4); rows without a value have none (0).
+
+    >>> ranks([{"model": m, "values": {"f": v}} for m, v in zip("abcd", (0.5, 0.7, 0.5, None))],
+    ...       "f")
+    [1, 2, 2, 0]
+    """
+    out: list[int] = []
+    previous = None
+    for position, row in enumerate(sort_rows(rows, metric, lower_is_better), 1):
+        value = row["values"][metric]
+        if value is None:
+            out.append(0)
+        elif out and value == previous:
+            out.append(out[-1])
+        else:
+            out.append(position)
+        previous = value
+    return out
 
 
 def sort_rows(

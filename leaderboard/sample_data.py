@@ -9,6 +9,8 @@ position. Untrusted text is written as JSON with `<`, `>` and `&` escaped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -41,9 +43,11 @@ def write_gold_data(out: Path, official) -> str:
 
 def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
     """A submission's responses and verdicts per task (`TaskRecords`), in the task's sample
-    order."""
+    order: the browser's script, and the same records joined with their gold as downloads
+    (`<task>.jsonl`, `<task>.csv`)."""
     for task, task_records in records.items():
         rows = []
+        downloads = []
         for sample in task_records.samples:
             response = task_records.responses.get(sample.id)
             judgment = task_records.judgments.get(sample.id)
@@ -55,9 +59,50 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
                     "span": judgment.span if judgment else None,
                 }
             )
+            gold = {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS}
+            downloads.append({"id": sample.id, "kind": sample.kind, "question": sample.question,
+                              "gold": gold, **rows[-1]})  # fmt: skip
         relative = rows_path(digest, task)
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_text(script(relative, rows), encoding="utf-8")
+        stem = (out / relative).with_suffix("")
+        with stem.with_suffix(".jsonl").open("w", encoding="utf-8") as file:
+            file.writelines(json.dumps(row, allow_nan=False) + "\n" for row in downloads)
+        write_csv(stem.with_suffix(".csv"), [_flat(row) for row in downloads])
+
+
+def download_path(rows_script: str, suffix: str) -> str:
+    """The download beside a rows script (`.jsonl` or `.csv`)."""
+    return rows_script[: -len(".js")] + suffix
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, the union of their keys as the header; a cell that a spreadsheet would run
+    as a formula (=, +, -, @) is quoted with a leading apostrophe."""
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A record for a CSV line: nested gold fields as gold_<key>, lists as JSON."""
+    out = {k: v for k, v in row.items() if k != "gold"}
+    out |= {f"gold_{k}": v for k, v in row["gold"].items()}
+    return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in out.items()}
 
 
 def rows_path(digest: str, task: str) -> str:

@@ -347,3 +347,44 @@ def test_boards_name_metrics_define_them_and_describe_the_task(site):
     assert 'data-metric="llm_score"' not in page and 'data-metric="sbert"' not in page
     index = (out / "index.html").read_text()
     assert "An unanswerable question asks about" in index
+
+
+def test_every_board_and_every_submissions_records_can_be_downloaded(site):
+    import csv
+
+    out, _, _ = site
+    board = json.loads((out / "boards" / "synth_hivtg--rules_sbert_none.json").read_text())
+    assert board["sorted_by"] == "f1_avg" and board["rows"][0]["rank"] == 1
+    models = {row["model"] for row in board["rows"]}
+    assert {"always-answer", "always-refuse", "random"} <= models
+    with (out / "boards" / "synth_hivtg--rules_sbert_none.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    assert [r["model"] for r in rows] == [r["model"] for r in board["rows"]]
+    assert float(rows[0]["f1_avg"]) == pytest.approx(board["rows"][0]["f1_avg"])
+    page = (out / "boards" / "synth_hivtg--rules_sbert_none--f1_avg.html").read_text()
+    assert 'href="../boards/synth_hivtg--rules_sbert_none.csv" download' in page
+    assert "refusal-bench run --model always-refuse" in page  # a reproduce command per row
+    model_page = (out / "models" / "random.html").read_text()
+    link = re.search(r'href="\.\./(data/[^"]+/synth_qa\.jsonl)" download', model_page).group(1)
+    records = [json.loads(line) for line in (out / link).read_text().splitlines()]
+    samples = load_task("synth_qa").samples
+    assert [r["id"] for r in records] == [s.id for s in samples]
+    assert {"question", "gold", "response", "verdict"} <= set(records[0])
+    assert (out / link).with_suffix(".csv").read_text().startswith("id,kind,question,")
+
+
+def test_equal_values_share_a_rank():
+    from leaderboard.render import ranks
+
+    rows = [
+        {"model": m, "values": {"f": v}}
+        for m, v in zip("abcde", (0.5, 0.7, 0.5, None, 0.1), strict=True)
+    ]
+    assert ranks(rows, "f") == [1, 2, 2, 4, 0]
+    assert ranks(rows, "f", lower_is_better=True) == [1, 2, 2, 4, 0]
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from leaderboard.sample_data import csv_text
+
+    assert csv_text([{"a": "=HYPERLINK(1)", "b": 2}]).splitlines() == ["a,b", "'=HYPERLINK(1),2"]

@@ -62,9 +62,15 @@ def test_sorting_a_table_in_place(site, page, tmp_path):
     page.locator(f"#{board} th[data-metric='f1_irrel'] a.sort").click()
     after = column_models(page, board)
     assert after[0] == "always-refuse"
-    assert page.url.endswith("index.html")  # sorted in place, no navigation
+    # sorted in place (no navigation), the sort state in the URL
+    assert page.url.endswith(f"index.html#sort={board}~f1_irrel~best")
+    linked = page.url
     page.locator(f"#{board} th[data-metric='f1_rel'] a.sort").click()
     assert column_models(page, board)[0] == "always-answer"
+    page.goto(linked)  # a linked sort applies itself on load
+    page.reload()
+    assert column_models(page, board)[0] == "always-refuse"
+    assert page.locator(f"#{board} th.sorted").get_attribute("data-metric") == "f1_irrel"
     page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
     assert (tmp_path / "index.png").stat().st_size > 10_000
 

@@ -16,10 +16,38 @@
       if (y === "") return -1;
       return descending ? parseFloat(y) - parseFloat(x) : parseFloat(x) - parseFloat(y);
     });
-    rows.forEach(function (row, i) { row.cells[0].textContent = String(i + 1); table.tBodies[0].appendChild(row); });
+    var bestFirst = descending !== lowerBetter;
+    var key = th.getAttribute("data-key");
+    rows.forEach(function (row, i) {
+      // best first: the board's shared ranks (ties share a place); reversed: plain positions
+      var rank = bestFirst ? row.getAttribute("data-rank-" + key) : String(i + 1);
+      row.cells[0].textContent = rank || "\u2014";
+      table.tBodies[0].appendChild(row);
+    });
     Array.prototype.forEach.call(th.parentNode.children, function (cell) { cell.classList.remove("sorted"); cell.removeAttribute("data-dir"); });
     th.classList.add("sorted");
     th.setAttribute("data-dir", descending === !lowerBetter ? "desc" : "asc");
+    return bestFirst ? "best" : "worst";
+  }
+
+  // The sort state lives in the URL (#sort=<board>~<metric>~<best|worst>), so a sorted view can
+  // be linked; a page opened with one sorts itself.
+  function remember(table, th, order) {
+    var board = table.closest("[id]");
+    if (!board || !window.history || !history.replaceState) return;
+    history.replaceState(null, "", "#sort=" + board.id + "~" + th.getAttribute("data-metric") + "~" + order);
+  }
+
+  function restore() {
+    var match = /^#sort=([^~]+)~([^~]+)~(best|worst)$/.exec(decodeURIComponent(location.hash));
+    if (!match) return;
+    var board = document.getElementById(match[1]);
+    if (!board) return;
+    var th = board.querySelector('table.sortable th[data-metric="' + match[2].replace(/"/g, "") + '"]');
+    if (!th) return;
+    var table = th.closest("table");
+    if (sortTable(table, th) !== match[3]) sortTable(table, th);
+    board.scrollIntoView();
   }
 
   document.addEventListener("click", function (event) {
@@ -27,8 +55,10 @@
     if (!link) return;
     event.preventDefault();
     var th = link.parentNode;
-    sortTable(th.closest("table"), th);
+    var table = th.closest("table");
+    remember(table, th, sortTable(table, th));
   });
+  document.addEventListener("DOMContentLoaded", restore);
 
   function cell(text) {
     var td = document.createElement("td");
