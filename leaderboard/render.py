@@ -27,6 +27,7 @@ from benchmark.records import read_json
 from benchmark.scorers.rules import CALIBRATION
 from benchmark.scorers.spec import JudgeSpec
 from leaderboard.pareto import Point, pareto_svg
+from leaderboard.ranking import ranks, sort_rows
 from leaderboard.sample_data import (
     csv_text,
     data_folder,
@@ -58,7 +59,8 @@ def render(out: Path) -> list[str]:
         with_task = [e for e in entries if task in e["results"]["tasks"]]
         family = family_named(with_task[0]["results"]["tasks"][task]["family"])
         for judge in sorted({e["judge"] for e in with_task}):
-            board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge])
+            ties = summary.get("ties", {}).get(f"{task}|{judge}", {})
+            board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge], ties)
             board["about"] = summary.get("tasks", {}).get(task)
             boards.append(board)
             _write_exports(pages, board)
@@ -160,7 +162,9 @@ def _index_row(entry: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _board(
+    task: str, family: Family, judge: str, rows: list[dict[str, Any]], ties=None
+) -> dict[str, Any]:
     """One task's board for one judge: the family's headline metrics that this judge produces
     as columns (no LLM-score column on a rules board)."""
     spec = JudgeSpec.parse(judge)
@@ -180,10 +184,11 @@ def _board(task: str, family: Family, judge: str, rows: list[dict[str, Any]]) ->
             }
         )
     lower = _lower_is_better(family, columns)
-    for metric in columns:
+    for metric in columns:  # places: shared where values are equal or the data cannot tell
+        tied = {tuple(pair) for pair in (ties or {}).get(metric, [])}
         for row, rank in zip(
             sort_rows(table, metric, metric in lower),
-            ranks(table, metric, metric in lower),
+            ranks(table, metric, metric in lower, tied),
             strict=True,
         ):
             row.setdefault("rank", {})[metric] = rank
@@ -355,36 +360,3 @@ def metric_name(key: str, family: str) -> str:
         return METRICS.get(family, key).name
     except KeyError:
         return key
-
-
-def ranks(rows: list[dict[str, Any]], metric: str, lower_is_better: bool = False) -> list[int]:
-    """Competition ranks of the rows in `sort_rows` order: equal values share a place (1, 2, 2,
-    4); rows without a value have none (0).
-
-    >>> ranks([{"model": m, "values": {"f": v}} for m, v in zip("abcd", (0.5, 0.7, 0.5, None))],
-    ...       "f")
-    [1, 2, 2, 0]
-    """
-    out: list[int] = []
-    previous = None
-    for position, row in enumerate(sort_rows(rows, metric, lower_is_better), 1):
-        value = row["values"][metric]
-        if value is None:
-            out.append(0)
-        elif out and value == previous:
-            out.append(out[-1])
-        else:
-            out.append(position)
-        previous = value
-    return out
-
-
-def sort_rows(
-    rows: list[dict[str, Any]], metric: str, lower_is_better: bool = False
-) -> list[dict[str, Any]]:
-    """Best first (lowest first where lower is better); rows without a value last."""
-    sign = 1 if lower_is_better else -1
-    return sorted(
-        rows,
-        key=lambda r: (r["values"][metric] is None, sign * (r["values"][metric] or 0), r["model"]),
-    )

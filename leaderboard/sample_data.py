@@ -61,7 +61,8 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
             )
             gold = {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS}
             downloads.append({"id": sample.id, "kind": sample.kind, "question": sample.question,
-                              "gold": gold, **rows[-1]})  # fmt: skip
+                              "gold": gold, **rows[-1],
+                              "judgment": to_dict(judgment) if judgment else None})  # fmt: skip
         relative = rows_path(digest, task)
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_text(script(relative, rows), encoding="utf-8")
@@ -99,9 +100,11 @@ def _cell(value: Any) -> Any:
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    """A record for a CSV line: nested gold fields as gold_<key>, lists as JSON."""
-    out = {k: v for k, v in row.items() if k != "gold"}
+    """A record for a CSV line: gold and judgment fields as gold_<key> / judgment_<key>, lists
+    as JSON."""
+    out = {k: v for k, v in row.items() if k not in ("gold", "judgment")}
     out |= {f"gold_{k}": v for k, v in row["gold"].items()}
+    out |= {f"judgment_{k}": v for k, v in (row.get("judgment") or {}).items()}
     return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in out.items()}
 
 

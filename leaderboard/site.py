@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaderboard.render import render, sort_rows
+from leaderboard.ranking import sort_rows
+from leaderboard.render import render
 from leaderboard.sample_data import safe_json
 from leaderboard.summarize import summarize
 from leaderboard.validate import Reference

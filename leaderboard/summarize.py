@@ -27,7 +27,8 @@ from benchmark.families import family_named
 from benchmark.metrics import paired_summary
 from benchmark.model_card import display_name
 from benchmark.records import Judgment, from_dict, to_dict, write_json
-from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache
+from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache, code_digest
+from leaderboard.ranking import TieFinder
 from leaderboard.sample_data import (
     data_folder,
     rows_path,
@@ -54,6 +55,8 @@ class Summary:
     entries: list[dict[str, Any]] = field(default_factory=list)
     gold: dict[str, str] = field(default_factory=dict)  # task -> gold data script
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)  # task -> `task_about`
+    #: "task|judge" -> metric -> neighbour pairs (ids) that share a place (`leaderboard.ranking`)
+    ties: dict[str, dict[str, list]] = field(default_factory=dict)
     rejected: dict[str, list[str]] = field(default_factory=dict)
     validated: int = 0  # submission contents validated by this build
     from_cache: int = 0  # submissions whose outcome came from the cache of earlier builds
@@ -65,6 +68,7 @@ class Summary:
             "entries": self.entries,
             "gold": self.gold,
             "tasks": self.tasks,
+            "ties": self.ties,
             "rejected": self.rejected,
         }
 
@@ -88,8 +92,10 @@ def summarize(
     )
     _unique_ids(entries)
     tasks = sorted({t for e in entries for t in e.results["tasks"]})
+    shown = [_summary_entry(e, entries, reference) for e in entries]
     summary = Summary(
-        entries=[_summary_entry(e, entries, reference) for e in entries],
+        entries=shown,
+        ties=_ties(shown, out, reference),
         gold={task: write_gold_data(out, reference.task(task)) for task in tasks},
         tasks={task: task_about(task, reference) for task in tasks},
         rejected=rejected,
@@ -98,6 +104,18 @@ def summarize(
     )
     write_json(out / SUMMARY, summary.to_dict())
     return summary
+
+
+def _ties(entries: list[dict[str, Any]], out: Path, reference: Reference) -> dict[str, dict]:
+    """Per board, the neighbours whose paired bootstrap interval contains 0 on each metric."""
+    finder = TieFinder(out, reference, out / ".cache" / "ties.json", code_digest())
+    boards: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        for task in entry["results"]["tasks"]:
+            boards.setdefault(f"{task}|{entry['judge']}", []).append(entry)
+    ties = {key: finder.board(*key.split("|", 1), rows) for key, rows in sorted(boards.items())}
+    finder.save()
+    return ties
 
 
 def task_about(task: str, reference: Reference) -> dict[str, Any]:

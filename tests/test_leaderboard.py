@@ -374,7 +374,7 @@ def test_every_board_and_every_submissions_records_can_be_downloaded(site):
 
 
 def test_equal_values_share_a_rank():
-    from leaderboard.render import ranks
+    from leaderboard.ranking import ranks
 
     rows = [
         {"model": m, "values": {"f": v}}
@@ -388,3 +388,45 @@ def test_csv_cells_cannot_run_as_formulas():
     from leaderboard.sample_data import csv_text
 
     assert csv_text([{"a": "=HYPERLINK(1)", "b": 2}]).splitlines() == ["a,b", "'=HYPERLINK(1),2"]
+
+
+def test_neighbours_the_data_cannot_tell_apart_share_a_place(runs, tmp_path, capsys):
+    """A copy of `random` with one answer turned into a refusal differs from it by one item:
+    the paired bootstrap interval of the difference contains 0, so the two share a place;
+    always-refuse and always-answer stay apart. A rebuild reuses the cached intervals."""
+    subs = tmp_path / "subs"
+    for model in ("random", "always-refuse", "always-answer"):
+        shutil.copytree(runs / model, subs / model)
+    twin = subs / "random-twin"
+    shutil.copytree(runs / "random", twin)
+    samples_file = twin / "samples" / "synth_qa.jsonl"
+    records = [json.loads(line) for line in samples_file.read_text().splitlines()]
+    answerable = {x.id for x in load_task("synth_qa").samples if x.kind == "answerable"}
+    answered = next(r for r in records if r["type"] == "response" and "yes" in r["text"]
+                    and r["sample_id"] in answerable)  # fmt: skip
+    answered["text"] = "The question cannot be answered from the video."  # one item differs
+    kept = [r for r in records
+            if r["type"] == "response" or r["sample_id"] != answered["sample_id"]]  # fmt: skip
+    samples_file.write_text("".join(json.dumps(r) + "\n" for r in kept))  # judged afresh below
+    assert main(["score", str(twin), "--sbert", "none", "--bootstrap", "50", "--no-progress"]) in (
+        0,
+        1,
+    )
+    site = tmp_path / "site"
+    report = build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
+    assert report.rejected == {}, report.rejected
+    board = json.loads((site / "boards" / "synth_qa--rules_sbert_none.json").read_text())
+    rows = {r["submission"]: r for r in board["rows"]}
+    assert rows["random"]["over_refusal"] != rows["random-twin"]["over_refusal"]  # different...
+    summary = json.loads((site / "data" / "summary.json").read_text())
+    tied = summary["ties"]["synth_qa|rules[sbert=none]"]["over_refusal"]
+    assert sorted(map(sorted, tied)) == [["random", "random-twin"]]  # ...but not apart
+    page = (site / "boards" / "synth_qa--rules_sbert_none--over_refusal.html").read_text()
+    places = re.findall(
+        r'<td class="rank">(\d+)</td>\s*<td class="model"><a href="[^"]*/([^"/]+)\.html"', page
+    )
+    assert {sid: int(rank) for rank, sid in places} == {"always-refuse": 4, "always-answer": 1,
+                                                        "random": 2, "random-twin": 2}  # fmt: skip
+    cached = json.loads((site / ".cache" / "ties.json").read_text())["ties"]
+    build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
+    assert json.loads((site / ".cache" / "ties.json").read_text())["ties"] == cached

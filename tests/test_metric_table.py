@@ -108,6 +108,7 @@ def test_the_leaderboard_columns_and_directions_come_from_the_table():
             "id": "e",
             "model": "m",
             "results": {"tasks": {"t": SUMMARIES[family.name]().to_dict()}},
+            "run": {"model": {"registry_name": "m", "args": {}}, "seed": 0},
         }
         board = _board("t", family, "openai:gpt-4o", [entry])  # an LLM judge with SBERT
         assert tuple(board["columns"]) == family.headline

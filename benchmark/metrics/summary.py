@@ -61,21 +61,7 @@ def summarize_task(
     `errors` (generation errors) and `version` are recorded as given. The scoring protocol the
     judge id names (`benchmark.protocols`) says which gold the items are scored against.
     """
-    protocol = protocol_of(judge)
-    samples = [protocol.view(sample) for sample in samples]
-    latest = latest_judgments(judgments)
-    scored: list[tuple[Sample, Judgment]] = []
-    failures = missing = 0
-    for sample in samples:
-        check_kind(family, sample)
-        judgment = latest.get(sample.id)
-        if judgment is None:
-            missing += 1
-        elif not judgment.ok:
-            failures += 1
-        else:
-            check_verdict(family, sample, judgment)
-            scored.append((sample, judgment))
+    scored, failures, missing = scored_items(samples, judgments, family=family, judge=judge)
 
     reasons = family.undefined(scored)
     statistics: dict[str, Statistic] = {
@@ -110,6 +96,32 @@ def summarize_task(
         version=version,
         family=family.name,
     )
+
+
+def scored_items(
+    samples: Sequence[Sample],
+    judgments: Iterable[Judgment] | Mapping[str, Judgment],
+    *,
+    family: Scoring,
+    judge: str,
+) -> tuple[list[tuple[Sample, Judgment]], int, int]:
+    """(sample as the judge's protocol scores it, its latest judgment) for every sample with an
+    ok judgment, in sample order; and how many failed and how many have none."""
+    protocol = protocol_of(judge)
+    latest = latest_judgments(judgments)
+    scored: list[tuple[Sample, Judgment]] = []
+    failures = missing = 0
+    for sample in (protocol.view(s) for s in samples):
+        check_kind(family, sample)
+        judgment = latest.get(sample.id)
+        if judgment is None:
+            missing += 1
+        elif not judgment.ok:
+            failures += 1
+        else:
+            check_verdict(family, sample, judgment)
+            scored.append((sample, judgment))
+    return scored, failures, missing
 
 
 class PairedScoring(Scoring, Protocol):

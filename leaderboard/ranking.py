@@ -1,0 +1,153 @@
+"""Places on a board: best first, and a shared place where the data cannot tell two neighbours
+apart.
+
+Two submissions next to each other on a metric share a place when the 95% paired bootstrap
+interval of their difference contains 0 (`benchmark.metrics.bootstrap.paired_bootstrap`: both
+resampled with the same video draws, over the samples both scored), or when their values are
+equal. The intervals are computed when the summary is built, from each submission's per-sample
+records (`data/<folder>/<task>.jsonl`), and cached by the two contents, so a rebuild computes
+only the pairs that a new submission makes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from benchmark.families import family_named
+from benchmark.metrics import METRICS
+from benchmark.metrics.bootstrap import paired_bootstrap
+from benchmark.metrics.summary import scored_items
+from benchmark.records import Judgment, from_dict
+from benchmark.scorers import JudgeSpec
+
+TIE_RESAMPLES = 1000
+
+
+def sort_rows(
+    rows: list[dict[str, Any]], metric: str, lower_is_better: bool = False
+) -> list[dict[str, Any]]:
+    """Best first (lowest first where lower is better); rows without a value last."""
+    sign = 1 if lower_is_better else -1
+    return sorted(
+        rows,
+        key=lambda r: (r["values"][metric] is None, sign * (r["values"][metric] or 0), r["model"]),
+    )
+
+
+def ranks(
+    rows: list[dict[str, Any]],
+    metric: str,
+    lower_is_better: bool = False,
+    tied: set[tuple[str, str]] | frozenset = frozenset(),
+) -> list[int]:
+    """Competition ranks of the rows in `sort_rows` order: a row shares its predecessor's place
+    when their values are equal or the pair (by id) is in `tied`; rows without a value have
+    none (0).
+
+    >>> rows = [{"id": m, "model": m, "values": {"f": v}} for m, v in zip("abcd", (.5, .7, .5, .4))]
+    >>> ranks(rows, "f"), ranks(rows, "f", tied={("c", "d")})
+    ([1, 2, 2, 4], [1, 2, 2, 2])
+    """
+    out: list[int] = []
+    previous: dict[str, Any] | None = None
+    for position, row in enumerate(sort_rows(rows, metric, lower_is_better), 1):
+        value = row["values"][metric]
+        if value is None:
+            out.append(0)
+        elif previous is not None and (
+            value == previous["values"][metric] or (previous.get("id"), row.get("id")) in tied
+        ):
+            out.append(out[-1])
+        else:
+            out.append(position)
+        previous = row
+    return out
+
+
+class TieFinder:
+    """The neighbour pairs of every board whose paired interval contains 0, cached on disk by
+    (task, judge, metric, the two contents)."""
+
+    def __init__(self, out: Path, reference, cache_path: Path, code: str) -> None:
+        self.out = out
+        self.reference = reference
+        self.cache_path = cache_path
+        stored = _read(cache_path)
+        self.code = code
+        self.known: dict[str, bool] = stored["ties"] if stored.get("code") == code else {}
+        self.items: dict[tuple[str, str], tuple[dict, list[str], dict]] = {}
+
+    def board(self, task: str, judge: str, entries: list[dict[str, Any]]) -> dict[str, list]:
+        """metric -> [[id, id], ...] of the tied neighbours of one board."""
+        family = family_named(entries[0]["results"]["tasks"][task]["family"])
+        spec = JudgeSpec.parse(judge)
+        rows = [
+            {"id": e["id"], "model": e["model"], "digest": e["digest"], "rows": e["rows"][task],
+             "values": e["results"]["tasks"][task]["metrics"]}
+            for e in entries
+        ]  # fmt: skip
+        out: dict[str, list] = {}
+        for metric in family.headline:
+            definition = METRICS.get(family.name, metric)
+            if not definition.applies_to(spec):
+                continue
+            order = sort_rows(rows, metric, not definition.higher_is_better)
+            pairs = []
+            for a, b in itertools.pairwise(order):
+                values = a["values"].get(metric), b["values"].get(metric)
+                if None in values or values[0] == values[1]:
+                    continue
+                if self._tied(task, judge, family, metric, a, b):
+                    pairs.append([a["id"], b["id"]])
+            out[metric] = pairs
+        return out
+
+    def save(self) -> None:
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self.cache_path.write_text(json.dumps({"code": self.code, "ties": self.known}))
+
+    def _tied(self, task, judge, family, metric, a, b) -> bool:
+        key = "|".join((task, judge, metric, a["digest"], b["digest"], str(TIE_RESAMPLES)))
+        if key not in self.known:
+            columns_a, ids_a, video_a = self._columns(task, judge, family, a)
+            columns_b, ids_b, _ = self._columns(task, judge, family, b)
+            common = [i for i in ids_a if i in set(ids_b)]
+            at_a = {sid: k for k, sid in enumerate(ids_a)}
+            at_b = {sid: k for k, sid in enumerate(ids_b)}
+            interval = paired_bootstrap(
+                {k: [v[at_a[i]] for i in common] for k, v in columns_a.items()},
+                {k: [v[at_b[i]] for i in common] for k, v in columns_b.items()},
+                [video_a[i] for i in common],
+                METRICS.get(family.name, metric).statistic,
+                n_resamples=TIE_RESAMPLES,
+            )
+            self.known[key] = bool(interval.low <= 0 <= interval.high)
+        return self.known[key]
+
+    def _columns(self, task, judge, family, row):
+        """A submission's per-item columns on a task, its scored ids and their videos."""
+        cached = self.items.get((row["digest"], task))
+        if cached is None:
+            path = (self.out / row["rows"]).with_suffix(".jsonl")
+            judgments = [
+                from_dict(Judgment, record["judgment"])
+                for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+                if record.get("judgment")
+            ]
+            samples = self.reference.task(task).samples
+            scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
+            videos = {sample.id: sample.video.path for sample, _ in scored}
+            cached = (family.columns(scored), [s.id for s, _ in scored], videos)
+            self.items[(row["digest"], task)] = cached
+        return cached
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("ties"), dict) else {}
+    except (OSError, ValueError):
+        return {}
