@@ -29,6 +29,7 @@ from benchmark.scorers.spec import JudgeSpec
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.ranking import ranks, sort_rows
 from leaderboard.sample_data import (
+    OUTCOMES,
     csv_text,
     data_folder,
     download_path,
@@ -88,7 +89,9 @@ def render(out: Path) -> list[str]:
         )
     pages.write("samples.html", env.get_template("samples.html").render(root=""))
     pages.write(
-        "data/index.js", script("RB_INDEX", [_index_row(e, summary["gold"]) for e in entries])
+        "data/index.js",
+        script("RB_INDEX", [_index_row(e, summary["gold"]) for e in entries])
+        + script("RB_OUTCOMES", OUTCOMES),
     )
     pages.write(
         "glossary.html",

@@ -18,7 +18,17 @@ from typing import Any
 
 from benchmark.records import to_dict
 
-GOLD_FIELDS = ("span", "answer", "refusal", "altered", "categories", "difficulty")
+GOLD_FIELDS = ("span", "answer", "refusal", "altered", "categories", "difficulty", "duration")
+
+#: Whether a verdict is right for a sample's kind, as the sample browser marks it: a refusal for
+#: the wrong reason is "partial" (refused, but not for what the question gets wrong).
+OUTCOMES = {
+    "answerable": {"correct": "right", "wrong": "wrong", "refused": "wrong"},
+    "unanswerable": {"refused_right_reason": "right", "refused_wrong_reason": "partial",
+                     "answered": "wrong"},
+    "relevant": {"relevant": "right", "irrelevant": "wrong"},
+    "irrelevant": {"irrelevant": "right", "relevant": "wrong"},
+}  # fmt: skip
 
 
 def write_gold_data(out: Path, official) -> str:

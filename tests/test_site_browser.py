@@ -134,3 +134,46 @@ def test_pareto_plots_are_titled_legible_and_on_every_board_page(site, page):
     # a point links to its model page from the board page too (one folder down)
     page.locator("svg.pareto a").first.click()
     assert "/models/" in page.url and page.locator("h1.model-name").count() == 1
+
+
+def test_sample_browser_marks_verdicts_draws_spans_compares_and_links(site, page, tmp_path):
+    page.goto((site / "samples.html").as_uri() + "#random/synth_hivtg")
+    page.wait_for_selector("#sample-table tbody tr")
+    rows = page.locator("#sample-table tbody tr")
+    first = rows.first
+    assert "moment" in first.locator("td.gold").inner_text()  # gold as words, not JSON
+    assert first.locator(".timeline .gold-span").count() == 1  # where the gold moment falls
+    marks = set(rows.locator("td.verdict").evaluate_all("cells => cells.map(c => c.className)"))
+    assert {"verdict right", "verdict wrong"} <= marks  # random is right on some, wrong on others
+    predicted = page.locator("#sample-table tbody tr td.response .pred-span")
+    assert predicted.count() > 0  # predicted spans drawn where the model gave one
+    # side by side with another submission on the same task, then only where they disagree
+    page.select_option("#other-select", "always-refuse/synth_hivtg")
+    page.wait_for_selector("#sample-table.compare td.other")  # its rows load on demand
+    assert page.locator("#sample-table th.other").first.is_visible()
+    total = int(page.locator("#sample-count").inner_text().split()[0])
+    page.check("#disagree-only")
+    disagreeing = int(page.locator("#sample-count").inner_text().split()[0])
+    assert 0 < disagreeing < total
+    assert rows.count() == rows.locator("xpath=self::tr[contains(@class, 'disagree')]").count()
+    # a permalink per sample: the link shows that sample alone, also when opened afresh
+    link = rows.first.locator("a.permalink")
+    sample_id = link.inner_text()
+    link.click()
+    assert page.url.endswith("@" + sample_id.replace("#", "%23"))
+    page.reload()
+    page.wait_for_selector("#sample-table tbody tr")
+    assert rows.count() == 1 and rows.first.locator("a.permalink").inner_text() == sample_id
+    page.screenshot(path=str(tmp_path / "samples.png"), full_page=True)
+
+
+def test_phone_width_pages_do_not_run_off_the_screen(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for url in ("index.html", "boards/synth_hivtg--rules_sbert_none--f1_avg.html",
+                "models/random.html", "samples.html#random/synth_qa", "glossary.html"):  # fmt: skip
+        path, _, fragment = url.partition("#")
+        page.goto((site / path).as_uri() + (f"#{fragment}" if fragment else ""))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, (url, width)  # wide tables scroll inside themselves
+    context.close()

@@ -66,25 +66,85 @@
     return td;
   }
 
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = String(text);
+    return node;
+  }
+
+  function seconds(v) { return (Math.round(v * 10) / 10).toFixed(1); }
+
+  /* The gold of a sample in words: the moment, the answer, the reference refusal. */
+  function goldCell(r) {
+    var td = el("td", "gold"), g = r.gold || {};
+    if (g.span) td.appendChild(el("div", null, "moment " + seconds(g.span[0]) + "\u2013" + seconds(g.span[1]) + " s"));
+    if (g.answer) td.appendChild(el("div", null, "answer: " + g.answer));
+    if (g.refusal) td.appendChild(el("div", null, "refusal: " + g.refusal));
+    if (g.altered) td.appendChild(el("div", "muted", "altered: " + (typeof g.altered === "string" ? g.altered : JSON.stringify(g.altered))));
+    if (g.categories && g.categories.length) td.appendChild(el("div", "muted", "categories: " + g.categories.join(", ")));
+    if (g.difficulty) td.appendChild(el("div", "muted", "difficulty: " + g.difficulty));
+    return td;
+  }
+
+  /* Where the gold moment and the predicted span fall in the video. */
+  function timeline(r, span) {
+    var duration = r.gold && r.gold.duration;
+    if (!duration || (!(r.gold && r.gold.span) && !span)) return null;
+    var bar = el("div", "timeline");
+    bar.setAttribute("title", "0 to " + seconds(duration) + " s");
+    function segment(s, cls, label) {
+      var a = Math.max(0, Math.min(s[0], s[1])), b = Math.min(duration, Math.max(s[0], s[1]));
+      var seg = el("span", cls);
+      seg.style.left = (100 * a / duration) + "%";
+      seg.style.width = Math.max(0.5, 100 * (b - a) / duration) + "%";
+      seg.setAttribute("title", label + " " + seconds(s[0]) + "\u2013" + seconds(s[1]) + " s");
+      bar.appendChild(seg);
+    }
+    if (r.gold && r.gold.span) segment(r.gold.span, "gold-span", "gold");
+    if (span) segment(span, "pred-span", "predicted");
+    return bar;
+  }
+
+  function verdictCell(r, outcomes) {
+    var verdict = r.verdict || r.status;
+    var outcome = (outcomes[r.kind] || {})[r.verdict] || "unscored";
+    var td = el("td", "verdict " + outcome);
+    td.appendChild(el("span", "mark", outcome === "right" ? "\u2713" : outcome === "wrong" ? "\u2717" : outcome === "partial" ? "\u00bd" : "\u2013"));
+    td.appendChild(document.createTextNode(" " + verdict));
+    return td;
+  }
+
+  function responseCell(r, span) {
+    var td = el("td", "response", r.response == null ? "" : r.response);
+    var bar = timeline(r, span);
+    if (bar) td.appendChild(bar);
+    return td;
+  }
+
   window.RB_samples_page = function (root) {
     var index = (window.RB && window.RB.RB_INDEX) || [];
+    var outcomes = (window.RB && window.RB.RB_OUTCOMES) || {};
     var runSelect = document.getElementById("run-select");
+    var otherSelect = document.getElementById("other-select");
+    var disagreeOnly = document.getElementById("disagree-only");
     var kindSelect = document.getElementById("kind-select");
     var verdictSelect = document.getElementById("verdict-select");
     var textFilter = document.getElementById("text-filter");
+    var table = document.getElementById("sample-table");
     var tbody = document.querySelector("#sample-table tbody");
     var count = document.getElementById("sample-count");
     var more = document.getElementById("more-samples");
-    var shown = 0, current = [], PAGE = 100;
+    var shown = 0, current = [], PAGE = 100, wantedSample = null;
 
-    var files = {}, joined = {};
+    var files = {}, joined = {}, labels = {};
     index.forEach(function (entry) {
       Object.keys(entry.tasks).forEach(function (task) {
-        var option = document.createElement("option");
+        var option = el("option", null, entry.model + " \u00b7 " + task + " (" + entry.judge + ")");
         option.value = entry.id + "/" + task;
-        option.textContent = entry.model + " · " + task + " (" + entry.judge + ")";
         runSelect.appendChild(option);
         files[option.value] = entry.tasks[task];
+        labels[option.value] = entry.model;
       });
     });
 
@@ -100,6 +160,7 @@
     /* A task's questions and gold answers (shared by all submissions) joined, by position, with
        one submission's responses and verdicts. */
     function load(key, done) {
+      if (!key) return done(null);
       if (joined[key]) return done(joined[key]);
       var paths = files[key];
       if (!paths) { count.textContent = "no sample data for " + key; return; }
@@ -115,17 +176,35 @@
     function options(select, values) {
       var keep = select.value;
       while (select.options.length > 1) select.remove(1);
-      values.forEach(function (v) { var o = document.createElement("option"); o.value = v; o.textContent = v; select.appendChild(o); });
+      values.forEach(function (v) { var o = el("option", null, v); o.value = v; select.appendChild(o); });
       select.value = values.indexOf(keep) >= 0 ? keep : "";
     }
 
-    function render(rows) {
+    /* Submissions of the same task (and judge) can be compared side by side. */
+    function otherOptions() {
+      var task = runSelect.value.split("/").slice(1).join("/");
+      var keep = otherSelect.value;
+      while (otherSelect.options.length > 1) otherSelect.remove(1);
+      Object.keys(files).forEach(function (key) {
+        if (key === runSelect.value || key.split("/").slice(1).join("/") !== task) return;
+        var o = el("option", null, labels[key] + " (" + key.split("/")[0] + ")");
+        o.value = key;
+        otherSelect.appendChild(o);
+      });
+      otherSelect.value = Array.prototype.some.call(otherSelect.options, function (o) { return o.value === keep; }) ? keep : "";
+    }
+
+    function render(rows, others) {
       options(kindSelect, Array.from(new Set(rows.map(function (r) { return r.kind; }))).sort());
       options(verdictSelect, Array.from(new Set(rows.map(function (r) { return r.verdict || r.status; }))).sort());
       var text = textFilter.value.toLowerCase();
-      current = rows.filter(function (r) {
+      table.classList.toggle("compare", !!others);
+      current = rows.map(function (r, i) { return [r, others ? others[i] : null]; }).filter(function (pair) {
+        var r = pair[0], o = pair[1];
+        if (wantedSample) return r.id === wantedSample;
         return (!kindSelect.value || r.kind === kindSelect.value) &&
           (!verdictSelect.value || (r.verdict || r.status) === verdictSelect.value) &&
+          (!disagreeOnly.checked || !o || (o.verdict || o.status) !== (r.verdict || r.status)) &&
           (!text || (r.id + " " + r.question + " " + (r.response || "")).toLowerCase().indexOf(text) >= 0);
       });
       tbody.textContent = "";
@@ -134,28 +213,57 @@
     }
 
     function showMore() {
-      current.slice(shown, shown + PAGE).forEach(function (r) {
-        var tr = document.createElement("tr");
+      current.slice(shown, shown + PAGE).forEach(function (pair) {
+        var r = pair[0], o = pair[1];
+        var tr = el("tr");
+        tr.id = "sample-" + r.id;
         tr.setAttribute("data-verdict", r.verdict || r.status);
-        [r.id, r.kind, r.question, JSON.stringify(r.gold), r.response, r.verdict || r.status].forEach(function (v) { tr.appendChild(cell(v)); });
+        var idCell = el("td", "id");
+        var link = el("a", "permalink", r.id);
+        link.href = "#" + runSelect.value + "@" + encodeURIComponent(r.id);
+        link.title = "link to this sample";
+        idCell.appendChild(link);
+        tr.appendChild(idCell);
+        tr.appendChild(cell(r.kind));
+        tr.appendChild(cell(r.question));
+        tr.appendChild(goldCell(r));
+        tr.appendChild(responseCell(r, r.span));
+        tr.appendChild(verdictCell(r, outcomes));
+        if (o) {
+          var other = responseCell(o, o.span); other.classList.add("other"); tr.appendChild(other);
+          var verdict = verdictCell(o, outcomes); verdict.classList.add("other"); tr.appendChild(verdict);
+          if ((o.verdict || o.status) !== (r.verdict || r.status)) tr.classList.add("disagree");
+        }
         tbody.appendChild(tr);
       });
       shown = Math.min(current.length, shown + PAGE);
-      count.textContent = current.length + " samples match; showing " + shown + ".";
+      count.textContent = current.length + " samples match; showing " + shown + "." + (wantedSample ? " (one sample: clear the link to see all)" : "");
       more.hidden = shown >= current.length;
     }
 
     function refresh() {
       if (!runSelect.value) return;
-      load(runSelect.value, render);
+      load(runSelect.value, function (rows) {
+        load(otherSelect.value, function (others) { render(rows, others); });
+      });
     }
 
-    runSelect.addEventListener("change", function () { window.location.hash = runSelect.value; refresh(); });
-    [kindSelect, verdictSelect].forEach(function (s) { s.addEventListener("change", refresh); });
-    textFilter.addEventListener("input", refresh);
+    function readHash() {
+      var wanted = decodeURIComponent(window.location.hash.slice(1));
+      var at = wanted.indexOf("@");
+      wantedSample = at >= 0 ? wanted.slice(at + 1) : null;
+      var key = at >= 0 ? wanted.slice(0, at) : wanted;
+      if (key && files[key]) runSelect.value = key;
+      otherOptions();
+    }
+
+    runSelect.addEventListener("change", function () { wantedSample = null; window.location.hash = runSelect.value; otherOptions(); refresh(); });
+    otherSelect.addEventListener("change", refresh);
+    [kindSelect, verdictSelect, disagreeOnly].forEach(function (s) { s.addEventListener("change", function () { wantedSample = null; refresh(); }); });
+    textFilter.addEventListener("input", function () { wantedSample = null; refresh(); });
     more.addEventListener("click", showMore);
-    var wanted = decodeURIComponent(window.location.hash.slice(1));
-    if (wanted) runSelect.value = wanted;
+    window.addEventListener("hashchange", function () { readHash(); refresh(); });
+    readHash();
     refresh();
   };
 })();
