@@ -54,6 +54,8 @@ def start_run_info(config, output: Path, model) -> RunInfo:
         if config.model_card:  # `--model-name` / `--model-card` on a resumed run: its card
             info.model["card"] = build_card(info.model.get("card") or {}, config.model_card,
                                             config.model, info.model.get("frames"))  # fmt: skip
+        if config.base_run:
+            info.base_run = config.base_run
         info.status = "running"
         info.resumed = [*info.resumed, now()]
         info.command = sys.argv
@@ -82,6 +84,7 @@ def start_run_info(config, output: Path, model) -> RunInfo:
         split=config.split,
         limit=config.limit,
         bootstrap=config.bootstrap,
+        base_run=config.base_run,
         prompts=prompt_versions(),
         data_root=_absolute(config.data_root),
         video_root=_absolute(config.video_root),

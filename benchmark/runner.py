@@ -53,6 +53,7 @@ class RunConfig:
     output: Path
     model_args: dict[str, str] = field(default_factory=dict)
     model_card: dict[str, str] = field(default_factory=dict)  # --model-name / --model-card
+    base_run: str | None = None  # id of the base (unaligned) run: UVQA's paired scores
     limit: int | None = None
     judge: str = "rules"  # a judge id (`JudgeSpec`): rules, openai:<model>, rules[sbert=none]
     judge_options: dict[str, Any] = field(default_factory=dict)  # e.g. concurrency, cache

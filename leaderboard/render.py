@@ -238,24 +238,25 @@ def judge_agreement(judge: str, family: str) -> str | None:
 
 def _paired_views(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The paired view (UVQA: S_ex-ref vs S_disc) of submissions that name their base run, per
-    task and judge, from the paired scores in the summary."""
+    task or task group and judge, from the paired scores in the summary."""
     points: dict[tuple[str, str], list[Point]] = defaultdict(list)
     families: dict[str, Family] = {}
+    pooled_tasks: dict[str, list[str]] = {}
     for entry in entries:
-        for task, paired in entry["paired"].items():
-            family = families.setdefault(
-                task, family_named(entry["results"]["tasks"][task]["family"])
-            )
+        for name, paired in entry["paired"].items():
+            family = families.setdefault(name, family_named(paired["family"]))
+            pooled_tasks.setdefault(name, paired.get("tasks") or [])
             point = _point(entry, paired["metrics"], family.paired_pareto)
             if point is not None:
-                points[(task, entry["judge"])].append(point)
+                points[(name, entry["judge"])].append(point)
     return [
         {
-            "task": task,
+            "task": name,
+            "tasks": pooled_tasks[name],
             "judge": judge,
-            "svg": _svg(families[task], families[task].paired_pareto, task_points, task),
+            "svg": _svg(families[name], families[name].paired_pareto, task_points, name),
         }
-        for (task, judge), task_points in sorted(points.items())
+        for (name, judge), task_points in sorted(points.items())
     ]
 
 

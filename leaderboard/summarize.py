@@ -25,6 +25,7 @@ from tqdm import tqdm
 from benchmark.errors import UsageError
 from benchmark.families import family_named
 from benchmark.metrics import paired_summary
+from benchmark.metrics.summary import pooled
 from benchmark.model_card import display_name
 from benchmark.records import Judgment, from_dict, to_dict, write_json
 from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache, code_digest
@@ -281,24 +282,39 @@ def _summary_entry(entry: Entry, entries: list[Entry], reference: Reference) -> 
 
 
 def _paired(entry: Entry, entries: list[Entry], reference: Reference) -> dict[str, Any]:
-    """Per task, the paired scores of a submission against the base run its run.json names
-    (same judge, tasks whose family has paired metrics)."""
+    """Per task, and per task group whose members hold both kinds of item between them (the
+    `uvqa` group, `synth`), the paired scores of a submission against the base run its run.json
+    names (same judge, families with paired metrics)."""
     base = next((e for e in entries if e.id == (entry.run.get("base_run") or "")), None)
     if base is None or base.judge != entry.judge:
         return {}
+    shared = [t for t in entry.paired_judgments if t in base.paired_judgments]
     out = {}
-    for task, judgments in entry.paired_judgments.items():
-        if task not in base.paired_judgments:
-            continue
+    for task in shared:
         family = family_named(entry.results["tasks"][task]["family"])
         result = paired_summary(
             reference.task(task).samples,
             [from_dict(Judgment, j) for j in base.paired_judgments[task]],
-            [from_dict(Judgment, j) for j in judgments],
+            [from_dict(Judgment, j) for j in entry.paired_judgments[task]],
             family=family,
             n_resamples=0,
         )
-        out[task] = {"base": base.id, **result.to_dict()}
+        out[task] = {"base": base.id, "family": family.name, **result.to_dict()}
+    from benchmark.registry import load_registry
+
+    for group, members in sorted(load_registry().groups.items()):
+        tasks = [t for t in members if t in shared]
+        kinds = {s.kind for t in tasks for s in reference.task(t).samples}
+        if len(tasks) < 2 or len(kinds) < 2:
+            continue
+        family = family_named(entry.results["tasks"][tasks[0]]["family"])
+        samples, base_judgments, judgments = pooled(
+            {t: reference.task(t).samples for t in tasks},
+            {t: [from_dict(Judgment, j) for j in base.paired_judgments[t]] for t in tasks},
+            {t: [from_dict(Judgment, j) for j in entry.paired_judgments[t]] for t in tasks},
+        )
+        result = paired_summary(samples, base_judgments, judgments, family=family, n_resamples=0)
+        out[group] = {"base": base.id, "family": family.name, "tasks": tasks, **result.to_dict()}
     return out
 
 

@@ -430,3 +430,52 @@ def test_neighbours_the_data_cannot_tell_apart_share_a_place(runs, tmp_path, cap
     cached = json.loads((site / ".cache" / "ties.json").read_text())["ties"]
     build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
     assert json.loads((site / ".cache" / "ties.json").read_text())["ties"] == cached
+
+
+def test_run_base_run_gives_the_paired_uvqa_view_of_a_group(runs, tmp_path, capsys):
+    """`run --base-run DIR` records the base; the `synth` group pools synth_qa (answerable) with
+    synth_uvqa (unanswerable), so S_ex-ref and S_disc exist and the index draws them."""
+    from benchmark.families import QA
+    from benchmark.metrics import paired_summary
+    from benchmark.metrics.summary import pooled
+    from benchmark.records import read_run_file
+
+    subs = tmp_path / "subs"
+    pair = "synth_qa,synth_uvqa"
+    answers = tmp_path / "base.jsonl"  # a base that answers everything, the answerable right
+    answers.write_text("".join(
+        json.dumps({"id": x.id, "response": x.answer or "Yes, there is."}) + "\n"
+        for t in pair.split(",") for x in load_task(t).samples))  # fmt: skip
+    common = ["--tasks", pair, "--sbert", "none", "--bootstrap", "50", "--no-progress"]
+    assert main(["run", "--model", "replay", "--model-args", f"path={answers}",
+                 "--model-name", "eager", "--output", str(subs / "random"), *common]) == 0  # fmt: skip
+    aligned = subs / "always-refuse"
+    assert main(["run", "--model", "always-refuse", "--output", str(aligned), *common,
+                 "--base-run", str(subs / "random")]) == 0  # fmt: skip
+    assert read_json(aligned / "run.json")["base_run"] == "random"
+    site = tmp_path / "site"
+    report = build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
+    assert report.rejected == {}
+    summary = read_json(site / "data" / "summary.json")
+    entry = next(e for e in summary["entries"] if e["id"] == "always-refuse")
+    group = entry["paired"]["synth"]
+    assert group["tasks"] == ["synth_qa", "synth_uvqa"] and group["base"] == "random"
+    # the same pooled computation by hand, from the run files
+    tasks = ("synth_qa", "synth_uvqa")
+    judged = {run: {t: read_run_file(subs / run / "samples" / f"{t}.jsonl")[1] for t in tasks}
+              for run in ("random", "always-refuse")}  # fmt: skip
+    samples, base, ours = pooled({t: load_task(t).samples for t in tasks},
+                                 judged["random"], judged["always-refuse"])  # fmt: skip
+    expected = paired_summary(samples, base, ours, family=QA, n_resamples=0)
+    assert group["metrics"] == pytest.approx(expected.metrics)
+    assert group["metrics"]["s_disc"] is not None and group["metrics"]["s_ex_ref"] is not None
+    assert entry["paired"]["synth_qa"]["metrics"]["s_disc"] is None  # one kind: undefined
+    index = (site / "index.html").read_text()
+    assert "synth (pooled: synth_qa + synth_uvqa)" in index
+    assert re.search(r'class="title">synth: [^<]+ against [^<]+<', index)  # the drawn view
+
+
+def test_base_run_must_be_a_run(tmp_path, capsys):
+    assert main(["run", "--model", "random", "--tasks", "synth_qa", "--limit", "2",
+                 "--output", str(tmp_path / "r"), "--base-run", str(tmp_path / "nope")]) == 2  # fmt: skip
+    assert "--base-run" in capsys.readouterr().err

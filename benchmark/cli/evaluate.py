@@ -116,6 +116,12 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
         "licence, frames",
     )
     parser.add_argument(
+        "--base-run",
+        metavar="DIR",
+        help="the base (unaligned) model's run: the leaderboard draws UVQA's paired scores "
+        "(S_ex-ref against S_disc) of this run against it",
+    )
+    parser.add_argument(
         "--tasks",
         required=True,
         help="comma-separated tasks and groups (see `refusal-bench tasks`)",
@@ -169,10 +175,21 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
 
         output = Path(args.output or Path("runs") / args.model)
         card = parse_card(args.model_card) | ({"name": args.model_name} if args.model_name else {})
+        base_run = None
+        if args.base_run:
+            from leaderboard.submission import submission_id
+
+            base = Path(args.base_run)
+            if not (base / "run.json").is_file() and not base.is_file():
+                raise UsageError(
+                    f"--base-run {base}: not a run directory (no run.json) or submission archive"
+                )
+            base_run = submission_id(base)  # what the leaderboard calls that submission
         config = RunConfig(
             model=args.model,
             model_args=parse_model_args(args.model_args),
             model_card=card,
+            base_run=base_run,
             tasks=args.tasks,
             output=output,
             limit=args.limit,

@@ -124,6 +124,29 @@ def scored_items(
     return scored, failures, missing
 
 
+def pooled(
+    samples: Mapping[str, Sequence[Sample]], *judgments: Mapping[str, Iterable[Judgment]]
+) -> tuple[list[Sample], ...]:
+    """Several tasks' samples (and each run's judgments) as one set, ids made `task/id` (ids are
+    unique within a task only): a group's answerable and unanswerable questions scored together,
+    as UVQA's paired scores need both kinds.
+
+    >>> from benchmark.records import VideoRef
+    >>> a = Sample(id="q", task="a", video=VideoRef("v"), question="?", kind="answerable")
+    >>> u = Sample(id="q", task="u", video=VideoRef("v"), question="?", kind="unanswerable")
+    >>> [s.id for s in pooled({"a": [a], "u": [u]})[0]]
+    ['a/q', 'u/q']
+    """
+    from dataclasses import replace
+
+    out_samples = [replace(s, id=f"{task}/{s.id}") for task in samples for s in samples[task]]
+    out_judgments = [
+        [replace(j, sample_id=f"{task}/{j.sample_id}") for task in run for j in run[task]]
+        for run in judgments
+    ]
+    return (out_samples, *out_judgments)
+
+
 class PairedScoring(Scoring, Protocol):
     def paired_columns(self, paired) -> dict[str, list[float]]: ...
 
