@@ -14,11 +14,19 @@ from leaderboard.validate import ReferenceTask
 
 
 class OfficialReference:
-    def __init__(self, data_root: str | Path | None = None, *, seed: int = 0) -> None:
+    def __init__(
+        self,
+        data_root: str | Path | None = None,
+        *,
+        seed: int = 0,
+        video_root: str | Path | None = None,
+    ) -> None:
         self.data_root = data_root
         self.seed = seed
+        self.videos = Path(video_root) if video_root else None
         self.prompt_versions = prompt_versions()
         self._tasks: dict[str, ReferenceTask | None] = {}
+        self._video_roots: dict[str, Path | None] = {}
 
     def task(self, name: str) -> ReferenceTask | None:
         """The official samples of a task; None for an unknown task (missing data raises)."""
@@ -27,7 +35,9 @@ class OfficialReference:
             if spec is None:
                 self._tasks[name] = None
             else:
-                samples = load_task(spec, data_root=self.data_root, seed=self.seed).samples
+                loaded = load_task(spec, data_root=self.data_root, seed=self.seed)
+                samples = loaded.samples
+                self._video_roots[name] = loaded.video_root
                 self._tasks[name] = ReferenceTask(
                     spec.version, spec.family, samples, samples_digest(samples), spec.prompt
                 )
@@ -35,6 +45,14 @@ class OfficialReference:
 
     def judge(self, name: str):
         return _deterministic_judge(name)
+
+    def video_root(self, name: str) -> Path | None:
+        """Where a task's videos are here: `--video-root`, else the task's own (the synthetic
+        split renders its videos); None when neither is on this machine."""
+        if self.task(name) is None:
+            return None
+        root = self.videos or self._video_roots.get(name)
+        return Path(root) if root and Path(root).is_dir() else None
 
 
 @cache

@@ -101,6 +101,7 @@ def render(out: Path) -> list[str]:
     )
     pages.keep(
         SUMMARY,
+        "data/frames",  # the videos' frame strips (`leaderboard.frame_strips`)
         *summary["gold"].values(),
         *(f"data/{data_folder(e['digest'])}" for e in entries),
     )

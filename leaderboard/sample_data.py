@@ -31,21 +31,29 @@ OUTCOMES = {
 }  # fmt: skip
 
 
-def write_gold_data(out: Path, official) -> str:
-    """The task's questions and gold answers, written once per version of its samples; the
+def write_gold_data(out: Path, official, video_root: Path | None = None) -> str:
+    """The task's questions and gold answers (with a strip of each video's frames when its
+    videos are here: `leaderboard.frame_strips`), written once per version of its samples; the
     path of the script, relative to the site."""
-    relative = f"data/gold/{slug(official.samples[0].task)}-{official.digest[:12]}.js"
+    from leaderboard.frame_strips import write_strips
+
+    strips = write_strips(out, official.samples, video_root)
+    frames = "-frames" if strips else ""
+    relative = f"data/gold/{slug(official.samples[0].task)}-{official.digest[:12]}{frames}.js"
     path = out / relative
     if not path.is_file():
-        rows = [
-            {
+        rows = []
+        for sample in official.samples:
+            row = {
                 "id": sample.id,
                 "kind": sample.kind,
                 "question": sample.question,
                 "gold": {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS},
             }
-            for sample in official.samples
-        ]
+            strip = strips.get((sample.video.path, sample.video.start, sample.video.end))
+            if strip:
+                row["strip"] = strip
+            rows.append(row)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(script(relative, rows), encoding="utf-8")
     return relative

@@ -97,7 +97,10 @@ def summarize(
     summary = Summary(
         entries=shown,
         ties=_ties(shown, out, reference),
-        gold={task: write_gold_data(out, reference.task(task)) for task in tasks},
+        gold={
+            task: write_gold_data(out, reference.task(task), _videos(reference, task))
+            for task in tasks
+        },
         tasks={task: task_about(task, reference) for task in tasks},
         rejected=rejected,
         validated=validated,
@@ -105,6 +108,12 @@ def summarize(
     )
     write_json(out / SUMMARY, summary.to_dict())
     return summary
+
+
+def _videos(reference: Reference, task: str) -> Path | None:
+    """Where the task's videos are at build time (None: no frame strips)."""
+    find = getattr(reference, "video_root", None)
+    return find(task) if callable(find) else None
 
 
 def _ties(entries: list[dict[str, Any]], out: Path, reference: Reference) -> dict[str, dict]:

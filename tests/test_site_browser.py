@@ -152,6 +152,8 @@ def test_sample_browser_marks_verdicts_draws_spans_compares_and_links(site, page
     page.wait_for_selector("#sample-table.compare td.other")  # its rows load on demand
     assert page.locator("#sample-table th.other").first.is_visible()
     total = int(page.locator("#sample-count").inner_text().split()[0])
+    marked = rows.locator("xpath=self::tr[contains(@class, 'disagree')]").count()
+    assert 0 < marked < rows.count()  # only the rows where the two verdicts differ are marked
     page.check("#disagree-only")
     disagreeing = int(page.locator("#sample-count").inner_text().split()[0])
     assert 0 < disagreeing < total
@@ -177,3 +179,23 @@ def test_phone_width_pages_do_not_run_off_the_screen(site, browser):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 392, (url, width)  # wide tables scroll inside themselves
     context.close()
+
+
+def test_sample_browser_shows_the_frames_of_the_synthetic_videos(site, page):
+    """The synthetic split's videos are here at build time: each sample gets a strip of its
+    video's frames, stored beside the page, with their times."""
+    strips = sorted((site / "data" / "frames").glob("*.jpg"))
+    assert strips
+    from PIL import Image
+
+    with Image.open(strips[0]) as image:
+        assert image.height == 72 and image.width > 6 * 50
+    page.goto((site / "samples.html").as_uri() + "#random/synth_hivtg")
+    page.wait_for_selector("#sample-table tbody tr .strip img")
+    image = page.locator("#sample-table tbody tr .strip img").first
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    times = page.locator("#sample-table tbody tr .strip .times").first.inner_text()
+    assert times.endswith(" s") and times.count("·") == 5  # six frames, each with its time

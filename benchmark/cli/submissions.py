@@ -93,6 +93,12 @@ def _leaderboard(parser: argparse.ArgumentParser) -> Handler:
     build.add_argument("--out", required=True, metavar="SITE", help="folder to write the site into")
     build.add_argument("--data-root", metavar="DIR", help="annotation files of the released tasks")
     build.add_argument(
+        "--video-root",
+        metavar="DIR",
+        help="the tasks' videos: the sample browser shows a strip of frames per video "
+        "(the synthetic split's always)",
+    )
+    build.add_argument(
         "--no-rejudge", action="store_true", help="do not re-derive rules-judge verdicts"
     )
     build.add_argument(
@@ -123,7 +129,7 @@ def _leaderboard(parser: argparse.ArgumentParser) -> Handler:
         report = build_site(
             paths,
             Path(args.out),
-            OfficialReference(args.data_root),
+            OfficialReference(args.data_root, video_root=args.video_root),
             rejudge=not args.no_rejudge,
             jobs=args.jobs,
             fresh=args.fresh,

@@ -87,6 +87,18 @@
     return td;
   }
 
+  /* The video's frames, with their times: what the model saw. */
+  function strip(r, root) {
+    var td = el("div", "strip");
+    var img = el("img");
+    img.src = root + r.strip.src;
+    img.alt = "frames at " + r.strip.times.map(seconds).join(", ") + " s";
+    img.loading = "lazy";
+    td.appendChild(img);
+    td.appendChild(el("div", "muted times", r.strip.times.map(seconds).join(" \u00b7 ") + " s"));
+    return td;
+  }
+
   /* Where the gold moment and the predicted span fall in the video. */
   function timeline(r, span) {
     var duration = r.gold && r.gold.duration;
@@ -225,7 +237,9 @@
         idCell.appendChild(link);
         tr.appendChild(idCell);
         tr.appendChild(cell(r.kind));
-        tr.appendChild(cell(r.question));
+        var question = cell(r.question);
+        if (r.strip) question.appendChild(strip(r, root));
+        tr.appendChild(question);
         tr.appendChild(goldCell(r));
         tr.appendChild(responseCell(r, r.span));
         tr.appendChild(verdictCell(r, outcomes));
