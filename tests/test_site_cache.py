@@ -89,7 +89,8 @@ def test_a_changed_submission_is_validated_again(submissions, tmp_path):
     assert "random" in report.rejected and "random" not in report.accepted
     assert not (out / "models" / "random.html").exists()  # its pages are gone with it
     folders = {p.name for p in (out / "data").iterdir() if p.is_dir()}
-    assert len(folders) == 2 + 1  # the two accepted submissions' data and the shared gold data
+    # the two accepted submissions' data, the shared gold data and the videos' frame strips
+    assert len(folders) == 2 + 2 and {"gold", "frames"} <= folders
 
 
 def test_removed_submissions_leave_no_pages_or_data(submissions, tmp_path):
@@ -105,7 +106,7 @@ def test_removed_submissions_leave_no_pages_or_data(submissions, tmp_path):
     assert (
         "always-answer" not in (out / "boards" / "synth_qa--rules_sbert_none--acc.html").read_text()
     )
-    assert len([p for p in (out / "data").iterdir() if p.is_dir()]) == 2 + 1
+    assert len([p for p in (out / "data").iterdir() if p.is_dir()]) == 2 + 2  # + gold, frames
 
 
 def test_the_same_content_under_two_names_is_validated_once(submissions, tmp_path):
