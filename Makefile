@@ -23,7 +23,9 @@ demo: $(VENV)/.installed-demo  ## evaluate the reference models on the synthetic
 	$(BIN)/refusal-bench data synth
 	$(RUN) --model always-answer --tasks synth --output $(DEMO)/runs/always-answer
 	$(RUN) --model always-refuse --tasks synth --output $(DEMO)/runs/always-refuse
-	$(RUN) --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/runs/random
+	$(BIN)/python scripts/demo_base.py $(DEMO)/eager.jsonl
+	$(RUN) --model replay --model-args path=$(DEMO)/eager.jsonl --model-name eager-base --tasks synth_qa,synth_uvqa --output $(DEMO)/runs/eager-base
+	$(RUN) --model random --model-args p_refuse=0.5 --tasks synth --output $(DEMO)/runs/random --base-run $(DEMO)/runs/eager-base
 	$(BIN)/python -m benchmark.models.tiny $(DEMO)/tiny-qwen2-vl
 	$(RUN) --model hf --model-args pretrained=$(DEMO)/tiny-qwen2-vl,frames=4,max_new_tokens=24,batch_size=8 --tasks synth --output $(DEMO)/runs/tiny-qwen2-vl
 	$(BIN)/refusal-bench compare $(DEMO)/runs/random --base $(DEMO)/runs/always-answer
