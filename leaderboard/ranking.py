@@ -2,11 +2,11 @@
 apart.
 
 Two submissions next to each other on a metric share a place when the 95% paired bootstrap
-interval of their difference contains 0 (`benchmark.metrics.bootstrap.paired_bootstrap`: both
-resampled with the same video draws, over the samples both scored), or when their values are
-equal. The intervals are computed when the summary is built, from each submission's per-sample
-records (`data/<folder>/<task>.jsonl`), and cached by the two contents, so a rebuild computes
-only the pairs that a new submission makes.
+interval of their difference contains 0 (as `benchmark.metrics.bootstrap.paired_bootstrap`: both
+resampled with the same video draws, each over the samples it scored, which for complete runs
+are the same), or when their values are equal. The intervals are computed when the summary is
+built, from each submission's per-sample records (`data/<folder>/<task>.jsonl`), and cached by
+the two contents, so a rebuild computes only the pairs that a new submission makes.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmark.families import family_named
 from benchmark.metrics import METRICS
-from benchmark.metrics.bootstrap import paired_bootstrap
 from benchmark.metrics.summary import scored_items
 from benchmark.records import Judgment, from_dict
 from benchmark.scorers import JudgeSpec
@@ -81,7 +82,9 @@ class TieFinder:
         self.items: dict[tuple[str, str], tuple[dict, list[str], dict]] = {}
 
     def board(self, task: str, judge: str, entries: list[dict[str, Any]]) -> dict[str, list]:
-        """metric -> [[id, id], ...] of the tied neighbours of one board."""
+        """metric -> [[id, id], ...] of the tied neighbours of one board. Only the pairs not in
+        the cache are computed, all of a board's at once: one set of video draws, each involved
+        submission's resampled column sums computed once and shared by every metric."""
         family = family_named(entries[0]["results"]["tasks"][task]["family"])
         spec = JudgeSpec.parse(judge)
         rows = [
@@ -89,43 +92,67 @@ class TieFinder:
              "values": e["results"]["tasks"][task]["metrics"]}
             for e in entries
         ]  # fmt: skip
-        out: dict[str, list] = {}
+        candidates: dict[str, list[tuple[dict, dict, str]]] = {}
         for metric in family.headline:
             definition = METRICS.get(family.name, metric)
             if not definition.applies_to(spec):
                 continue
             order = sort_rows(rows, metric, not definition.higher_is_better)
-            pairs = []
+            candidates[metric] = []
             for a, b in itertools.pairwise(order):
                 values = a["values"].get(metric), b["values"].get(metric)
                 if None in values or values[0] == values[1]:
                     continue
-                if self._tied(task, judge, family, metric, a, b):
-                    pairs.append([a["id"], b["id"]])
-            out[metric] = pairs
-        return out
+                key = "|".join((task, judge, metric, a["digest"], b["digest"], str(TIE_RESAMPLES)))
+                candidates[metric].append((a, b, key))
+        todo = [c for pairs in candidates.values() for c in pairs if c[2] not in self.known]
+        if todo:
+            self._compute(task, judge, family, candidates, {c[2] for c in todo})
+        return {
+            metric: [[a["id"], b["id"]] for a, b, key in pairs if self.known[key]]
+            for metric, pairs in candidates.items()
+        }
 
     def save(self) -> None:
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         self.cache_path.write_text(json.dumps({"code": self.code, "ties": self.known}))
 
-    def _tied(self, task, judge, family, metric, a, b) -> bool:
-        key = "|".join((task, judge, metric, a["digest"], b["digest"], str(TIE_RESAMPLES)))
-        if key not in self.known:
-            columns_a, ids_a, video_a = self._columns(task, judge, family, a)
-            columns_b, ids_b, _ = self._columns(task, judge, family, b)
-            common = [i for i in ids_a if i in set(ids_b)]
-            at_a = {sid: k for k, sid in enumerate(ids_a)}
-            at_b = {sid: k for k, sid in enumerate(ids_b)}
-            interval = paired_bootstrap(
-                {k: [v[at_a[i]] for i in common] for k, v in columns_a.items()},
-                {k: [v[at_b[i]] for i in common] for k, v in columns_b.items()},
-                [video_a[i] for i in common],
-                METRICS.get(family.name, metric).statistic,
-                n_resamples=TIE_RESAMPLES,
-            )
-            self.known[key] = bool(interval.low <= 0 <= interval.high)
-        return self.known[key]
+    def _compute(self, task, judge, family, candidates, wanted: set[str]) -> None:
+        """The 95% interval of each wanted pair's difference: every submission's per-video column
+        sums, one matrix of multinomial video weights (seeded), a pair tied when its interval of
+        statistic(a) − statistic(b) over the same draws contains 0."""
+        samples = self.reference.task(task).samples
+        videos = {video: k for k, video in enumerate(dict.fromkeys(s.video.path for s in samples))}
+        rng = np.random.default_rng(0)
+        weights = rng.multinomial(len(videos), np.full(len(videos), 1 / len(videos)),
+                                  size=TIE_RESAMPLES).astype(float)  # fmt: skip
+        sums: dict[str, dict[str, np.ndarray]] = {}
+
+        def resampled(row) -> dict[str, np.ndarray]:
+            if row["digest"] not in sums:
+                columns, ids, video_of = self._columns(task, judge, family, row)
+                index = np.array([videos[video_of[i]] for i in ids], dtype=int)
+                names = list(columns)
+                per_video = np.zeros((len(videos), len(names)))
+                if len(ids):
+                    np.add.at(per_video, index, np.column_stack([columns[n] for n in names]))
+                drawn = weights @ per_video
+                sums[row["digest"]] = {n: drawn[:, j] for j, n in enumerate(names)}
+            return sums[row["digest"]]
+
+        for metric, pairs in candidates.items():
+            statistic = METRICS.get(family.name, metric).statistic
+            for a, b, key in pairs:
+                if key not in wanted:
+                    continue
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    difference = np.asarray(statistic(resampled(a)) - statistic(resampled(b)))
+                finite = difference[np.isfinite(difference)]
+                if finite.size == 0:
+                    self.known[key] = False
+                    continue
+                low, high = np.quantile(finite, [0.025, 0.975])
+                self.known[key] = bool(low <= 0 <= high)
 
     def _columns(self, task, judge, family, row):
         """A submission's per-item columns on a task, its scored ids and their videos."""
@@ -140,7 +167,8 @@ class TieFinder:
             samples = self.reference.task(task).samples
             scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
             videos = {sample.id: sample.video.path for sample, _ in scored}
-            cached = (family.columns(scored), [s.id for s, _ in scored], videos)
+            columns = {k: np.asarray(v, dtype=float) for k, v in family.columns(scored).items()}
+            cached = (columns, [s.id for s, _ in scored], videos)
             self.items[(row["digest"], task)] = cached
         return cached
 

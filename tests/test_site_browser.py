@@ -199,3 +199,27 @@ def test_sample_browser_shows_the_frames_of_the_synthetic_videos(site, page):
     )
     times = page.locator("#sample-table tbody tr .strip .times").first.inner_text()
     assert times.endswith(" s") and times.count("·") == 5  # six frames, each with its time
+
+
+def test_without_javascript_every_board_view_still_works(site, browser):
+    """No JavaScript: headers name and define metrics (the glossary link lands on the entry),
+    pre-sorted pages show the shared places, plots and downloads are plain markup."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    board = "#synth_hivtg--rules_sbert_none"
+    assert (
+        page.locator(f"{board} th[data-metric='f1_irrel'] a.sort").inner_text() == "F1 irrelevant"
+    )
+    assert page.locator(f"{board} svg.pareto").count() >= 2
+    href = page.locator(f"{board} a[download]").first.get_attribute("href")
+    assert href.endswith("synth_hivtg--rules_sbert_none.csv") and (site / href).is_file()
+    page.locator(f"{board} th[data-metric='f1_irrel'] a.define").click()
+    assert page.url.endswith("glossary.html#grounding-f1_irrel")
+    assert page.locator("#grounding-f1_irrel").is_visible()
+    page.goto((site / "boards" / "synth_hivtg--rules_sbert_none--f1_avg.html").as_uri())
+    ranks = page.locator("table.board tbody td.rank").all_inner_texts()
+    assert ranks[0] == "1" and len(set(ranks)) <= len(ranks)
+    page.goto((site / "samples.html").as_uri())
+    assert "needs JavaScript" in page.content()  # says where the per-sample data is instead
+    context.close()
