@@ -79,7 +79,6 @@ class TieFinder:
         stored = _read(cache_path)
         self.code = code
         self.known: dict[str, bool] = stored["ties"] if stored.get("code") == code else {}
-        self.items: dict[tuple[str, str], tuple[dict, list[str], dict]] = {}
 
     def board(self, task: str, judge: str, entries: list[dict[str, Any]]) -> dict[str, list]:
         """metric -> [[id, id], ...] of the tied neighbours of one board. Only the pairs not in
@@ -126,16 +125,18 @@ class TieFinder:
         rng = np.random.default_rng(0)
         weights = rng.multinomial(len(videos), np.full(len(videos), 1 / len(videos)),
                                   size=TIE_RESAMPLES).astype(float)  # fmt: skip
-        sums: dict[str, dict[str, np.ndarray]] = {}
+        sums: dict[str, dict[str, np.ndarray] | None] = {}
 
-        def resampled(row) -> dict[str, np.ndarray]:
+        def resampled(row) -> dict[str, np.ndarray] | None:
             if row["digest"] not in sums:
                 columns, ids, video_of = self._columns(task, judge, family, row)
+                if not ids:
+                    sums[row["digest"]] = None
+                    return None
                 index = np.array([videos[video_of[i]] for i in ids], dtype=int)
                 names = list(columns)
                 per_video = np.zeros((len(videos), len(names)))
-                if len(ids):
-                    np.add.at(per_video, index, np.column_stack([columns[n] for n in names]))
+                np.add.at(per_video, index, np.column_stack([columns[n] for n in names]))
                 drawn = weights @ per_video
                 sums[row["digest"]] = {n: drawn[:, j] for j, n in enumerate(names)}
             return sums[row["digest"]]
@@ -145,8 +146,12 @@ class TieFinder:
             for a, b, key in pairs:
                 if key not in wanted:
                     continue
+                sums_a, sums_b = resampled(a), resampled(b)
+                if sums_a is None or sums_b is None:
+                    self.known[key] = False
+                    continue
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    difference = np.asarray(statistic(resampled(a)) - statistic(resampled(b)))
+                    difference = np.asarray(statistic(sums_a) - statistic(sums_b))
                 finite = difference[np.isfinite(difference)]
                 if finite.size == 0:
                     self.known[key] = False
@@ -155,22 +160,21 @@ class TieFinder:
                 self.known[key] = bool(low <= 0 <= high)
 
     def _columns(self, task, judge, family, row):
-        """A submission's per-item columns on a task, its scored ids and their videos."""
-        cached = self.items.get((row["digest"], task))
-        if cached is None:
-            path = (self.out / row["rows"]).with_suffix(".jsonl")
-            judgments = [
-                from_dict(Judgment, record["judgment"])
-                for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-                if record.get("judgment")
-            ]
-            samples = self.reference.task(task).samples
-            scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
-            videos = {sample.id: sample.video.path for sample, _ in scored}
-            columns = {k: np.asarray(v, dtype=float) for k, v in family.columns(scored).items()}
-            cached = (columns, [s.id for s, _ in scored], videos)
-            self.items[(row["digest"], task)] = cached
-        return cached
+        """A submission's per-item columns on a task, its scored ids and their videos (read
+        when a board needs them and not kept: a board keeps only their resampled sums)."""
+        path = (self.out / row["rows"]).with_suffix(".jsonl")
+        if not path.is_file():  # data written by an older build: no interval, no shared place
+            return {}, [], {}
+        judgments = [
+            from_dict(Judgment, record["judgment"])
+            for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+            if record.get("judgment")
+        ]
+        samples = self.reference.task(task).samples
+        scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
+        videos = {sample.id: sample.video.path for sample, _ in scored}
+        columns = {k: np.asarray(v, dtype=float) for k, v in family.columns(scored).items()}
+        return columns, [s.id for s, _ in scored], videos
 
 
 def _read(path: Path) -> dict[str, Any]:

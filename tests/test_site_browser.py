@@ -219,7 +219,8 @@ def test_without_javascript_every_board_view_still_works(site, browser):
     assert page.locator("#grounding-f1_irrel").is_visible()
     page.goto((site / "boards" / "synth_hivtg--rules_sbert_none--f1_avg.html").as_uri())
     ranks = page.locator("table.board tbody td.rank").all_inner_texts()
-    assert ranks[0] == "1" and len(set(ranks)) <= len(ranks)
+    # random first; always-answer and always-refuse (F1 avg 1/3 each) share the next place
+    assert ranks == ["1", "2", "2"]
     page.goto((site / "samples.html").as_uri())
     assert "needs JavaScript" in page.content()  # says where the per-sample data is instead
     context.close()
