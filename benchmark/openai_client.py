@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import UsageError
+from benchmark.paths import cache_root
 
 #: USD per 1M tokens (input, output) of hosted models, for cost accounting; others are unpriced.
 PRICES: dict[str, tuple[float, float]] = {
@@ -121,8 +122,7 @@ class ResponseCache:
 
 
 def default_cache_path() -> Path:
-    root = Path(os.environ.get("REFUSAL_BENCH_CACHE") or Path.home() / ".cache" / "refusal-bench")
-    return root / "openai-cache.sqlite"
+    return cache_root() / "openai-cache.sqlite"
 
 
 class ChatClient:

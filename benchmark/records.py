@@ -222,12 +222,15 @@ def to_dict(record: Sample | Response | Judgment | VideoRef) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _fields(type(record)):
         value = getattr(record, name)
-        if isinstance(value, VideoRef):
-            value = to_dict(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        if value is None or value == [] or value == {}:
+        if value is None:
             continue
+        kind = type(value)
+        if kind is tuple or kind is list or kind is dict:
+            if not value:
+                continue
+            value = list(value) if kind is tuple else value
+        elif kind is VideoRef:
+            value = to_dict(value)
         out[name] = value
     return out
 

@@ -337,6 +337,8 @@ def _score(
 def _judge_batch(judge: Judge, batch: list[tuple[Sample, Response]]) -> list[Judgment]:
     try:
         return judge.judge(batch)
+    except UsageError:
+        raise  # the judge cannot work here (e.g. its model is missing): stop, say why
     except Exception as exc:
         if len(batch) > 1:
             return [j for item in batch for j in _judge_batch(judge, [item])]

@@ -8,6 +8,7 @@ endings removed by rule and a final "e" restored for the common verbs that lose 
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Common action verbs (lemmas). They let `lemma` restore a dropped "e" ("taking" -> "take"), and
@@ -44,6 +45,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a judge asks for the same few thousand words again
 def lemma(word: str) -> str:
     """A crude lemma: "chairs" -> "chair", "boxes" -> "box", "taking" -> "take",
     "running" -> "run", "stopped" -> "stop", "glass" stays.

@@ -66,6 +66,7 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
     for task, task_records in records.items():
         rows = []
         downloads = []
+        golds = _gold_of(task_records.samples)
         for sample in task_records.samples:
             response = task_records.responses.get(sample.id)
             judgment = task_records.judgments.get(sample.id)
@@ -77,7 +78,7 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
                     "span": judgment.span if judgment else None,
                 }
             )
-            gold = {k: v for k, v in to_dict(sample).items() if k in GOLD_FIELDS}
+            gold = golds[sample.id]
             downloads.append({"id": sample.id, "kind": sample.kind, "question": sample.question,
                               "gold": gold, **rows[-1],
                               "judgment": to_dict(judgment) if judgment else None})  # fmt: skip
@@ -88,6 +89,18 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
         with stem.with_suffix(".jsonl").open("w", encoding="utf-8") as file:
             file.writelines(json.dumps(row, allow_nan=False) + "\n" for row in downloads)
         write_csv(stem.with_suffix(".csv"), [_flat(row) for row in downloads])
+
+
+_GOLDS: dict[int, tuple[list, dict[str, dict]]] = {}
+
+
+def _gold_of(samples: list) -> dict[str, dict]:
+    """Each sample's gold fields, worked out once per official sample list (every submission
+    of a build shares it); the list is kept so that its id stays its own."""
+    if id(samples) not in _GOLDS:
+        golds = {s.id: {k: v for k, v in to_dict(s).items() if k in GOLD_FIELDS} for s in samples}
+        _GOLDS[id(samples)] = (samples, golds)
+    return _GOLDS[id(samples)][1]
 
 
 def download_path(rows_script: str, suffix: str) -> str:
@@ -104,10 +117,9 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
     as a formula (=, +, -, @) is quoted with a leading apostrophe."""
     header = list(dict.fromkeys(k for row in rows for k in row))
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_cell(row.get(k)) for k in header] for row in rows)  # None: empty cell
     return buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -245,11 +246,12 @@ def _in_processes(function, items: list[tuple], shared: tuple, *, jobs: int) -> 
     forkserver workers never inherit the parent's threads (torch's, when SBERT was loaded)."""
     if jobs <= 1 or len(items) < 2:
         return (function(*item, *shared) for item in items)
+    workers = min(jobs, len(items))
     pool = ProcessPoolExecutor(
-        max_workers=min(jobs, len(items)),
+        max_workers=workers,
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=_receive_shared,
-        initargs=shared,
+        initargs=(max(1, (os.cpu_count() or 1) // workers), *shared),
     )
     calls = [pool.submit(_with_shared, function, item) for item in items]
     pool.shutdown(wait=False)
@@ -259,9 +261,13 @@ def _in_processes(function, items: list[tuple], shared: tuple, *, jobs: int) -> 
 _shared: tuple = ()  # in a worker process: the arguments every call shares
 
 
-def _receive_shared(*shared) -> None:
+def _receive_shared(threads: int, *shared) -> None:
+    """Keep the workers' math libraries (torch, for SBERT) to their share of the cores: N
+    workers each spawning a thread per core would fight over them."""
     global _shared
     _shared = shared
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
 
 
 def _with_shared(function, item: tuple):

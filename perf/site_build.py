@@ -14,12 +14,15 @@ each count the script times
 and then one more submission arriving at the largest count.
 Baselines, in the same process: at 20 submissions a fresh build (validating all) with one process
 against `--jobs` processes, and at the largest count a fresh build validating all of them again.
+With `--baseline REV`, that last fresh build is timed again on the code of REV (a git worktree,
+in a process of its own), the same submissions and official data: "before" against "now".
 Every build loads the official data anew, as a `leaderboard build` command does. The runs use
 200 bootstrap resamples (validation recomputes intervals with the run's own count): fresh builds
 of runs made with the default 1000 take longer; rebuilds do not depend on it.
 Target: linear growth, under 10 s for 200 submissions on 2 cores.
 
     python perf/site_build.py [--data-root ../shared/data] [--counts 20,50,100,200] [--jobs 2]
+                              [--baseline e04cb3e]
 """
 
 from __future__ import annotations
@@ -27,9 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+from baseline import checkout, python_at
 
 from benchmark.official import OfficialReference
 from benchmark.runner import RunConfig, run
@@ -58,6 +65,7 @@ def main() -> None:
     parser.add_argument("--counts", default="20,50,100,200")
     parser.add_argument("--bases", type=int, default=10, help="distinct runs to copy from")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--baseline", metavar="REV", help="git revision to time the fresh build on")
     args = parser.parse_args()
     tasks = SYNTH + (RELEASED if args.data_root else [])
     counts = [int(c) for c in args.counts.split(",")]
@@ -105,6 +113,14 @@ def main() -> None:
             f"fresh build of {counts[-1]} (validating all, {args.jobs} processes): {fresh:.2f} s; "
             f"rebuild {rebuilt:.2f} s ({fresh / rebuilt:.1f}x faster)"
         )
+        if args.baseline:
+            paths = [tmp / "submissions" / f"sub-{i:03d}" for i in range(counts[-1])]
+            with checkout(args.baseline) as tree:
+                before = _fresh_build_at(tree, paths, tmp / "site-before", args)
+            print(
+                f"fresh build of {counts[-1]} on the code at {args.baseline}: {before:.2f} s; "
+                f"now {fresh:.2f} s ({before / fresh:.2f}x faster)"
+            )
         print(
             "rebuild growth: time per submission relative to the smallest rebuild "
             "(1.00x = linear; below 1 while the fixed cost of loading the official data dominates)"
@@ -128,6 +144,36 @@ def _base_run(out: Path, k: int, args: argparse.Namespace, tasks: list[str]) -> 
         )
     )
     return out
+
+
+_FRESH_BUILD = """
+import json, sys, time
+from pathlib import Path
+from benchmark.official import OfficialReference
+from leaderboard.site import build_site
+paths, site, root, jobs = json.loads(sys.argv[1])
+start = time.perf_counter()
+reference = OfficialReference(root)
+report = build_site([Path(p) for p in paths], Path(site), reference, progress=False, jobs=jobs,
+                    fresh=True)
+assert len(report.accepted) == len(paths), report.rejected
+print(time.perf_counter() - start)
+"""
+
+
+def _fresh_build_at(tree: Path, paths: list[Path], site: Path, args) -> float:
+    """Seconds of a fresh build of `paths` by the code in `tree` (timed inside its process)."""
+    root = str(args.data_root) if args.data_root else None
+    argv = json.dumps([[str(p) for p in paths], str(site), root, args.jobs])
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_BUILD, argv],
+        env=python_at(tree),
+        cwd=site.parent,  # not this checkout: the working folder comes first on sys.path
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(done.stdout.split()[-1])
 
 
 def _copy_submission(source: Path, target: Path, number: int) -> None:

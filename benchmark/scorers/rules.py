@@ -32,18 +32,26 @@ default protocol).
 
 from __future__ import annotations
 
+import functools
+
+from benchmark import outcomes
 from benchmark.families import GROUNDING, QA
-from benchmark.outcomes import read_grounding, read_qa, stems
+from benchmark.outcomes import stems
 from benchmark.parse import answer_part
 from benchmark.protocols import Protocol, get_protocol
 from benchmark.records import Judgment, Sample
+from benchmark.scorers import categories
 from benchmark.scorers.base import Judge
-from benchmark.scorers.categories import refusal_categories
 from benchmark.scorers.sbert import SbertScorer
 from benchmark.scorers.spec import JudgeSpec
 from benchmark.words import words
 
 RULES_VERSION = "rules_v2"
+#: The same texts come back (templated refusals, short QA answers, a run validated after it was
+#: scored): each reading is a pure function of its inputs, worked out once per process.
+read_grounding = functools.lru_cache(maxsize=1 << 15)(outcomes.read_grounding)
+read_qa = functools.lru_cache(maxsize=1 << 15)(outcomes.read_qa)
+refusal_categories = functools.lru_cache(maxsize=1 << 15)(categories.refusal_categories)
 #: The rules' agreement with the shipped calibration set (`refusal-bench judge-check` on
 #: ../shared/data, every task present; reasons with and without SBERT) and the mean Jaccard of the
 #: categories read from the released gold refusals, carried into run.json and the site by

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from benchmark.paths import cache_root
 from benchmark.records import Sample, VideoRef, read_records, to_dict
 from benchmark.synth.describe import (
     answerable_questions,
@@ -44,8 +45,7 @@ _PER_VIDEO = 3  # relevant queries / questions per video and task
 
 
 def default_dir(seed: int = 0, videos: int = DEFAULT_VIDEOS) -> Path:
-    cache = Path(os.environ.get("REFUSAL_BENCH_CACHE") or Path.home() / ".cache" / "refusal-bench")
-    return cache / "synth" / f"v{SYNTH_VERSION}-seed{seed}-n{videos}"
+    return cache_root() / "synth" / f"v{SYNTH_VERSION}-seed{seed}-n{videos}"
 
 
 def ensure_split(root: Path | None = None, *, seed: int = 0, videos: int = DEFAULT_VIDEOS) -> Path:
