@@ -160,7 +160,11 @@ def _minilm():
     from benchmark.sharding import rank_device
 
     with outside_zero3():
-        return SbertScorer(device=rank_device())
+        # memory only: every step brings new completions, and ranks on a shared disk would
+        # contend for one file; the model is loaded now, inside the guard (not at a first miss)
+        scorer = SbertScorer(device=rank_device(), disk_cache=False)
+        scorer.model  # noqa: B018
+        return scorer
 
 
 @contextmanager

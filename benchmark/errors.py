@@ -1,4 +1,5 @@
-"""Errors meant for users. The CLI prints them as one line and exits with code 2."""
+"""Errors meant for users. The CLI prints them as one line and exits with code 2 (1 for an
+endpoint that went down mid-run: the command was right, the server was not)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ class MissingDataError(BenchmarkError, FileNotFoundError):
 
 class UsageError(BenchmarkError):
     """Bad usage: an unknown task, model or option value."""
+
+
+class EndpointDown(BenchmarkError):
+    """An API endpoint stopped answering: the run stops (exit 1), keeping what it has, and
+    resumes when run again."""

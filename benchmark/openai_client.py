@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import UsageError
+from benchmark.breaker import Breaker
+from benchmark.errors import EndpointDown, UsageError
 from benchmark.paths import cache_root
 
 #: USD per 1M tokens (input, output) of hosted models, for cost accounting; others are unpriced.
@@ -35,6 +36,7 @@ PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1-nano": (0.10, 0.40),
 }
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+NO_ANSWER_STATUSES = frozenset({502, 503, 504})  # a proxy with nothing behind it
 
 
 class RequestFailed(RuntimeError):
@@ -160,19 +162,29 @@ class ChatClient:
         self.max_backoff = max_backoff
         self.cache = cache
         self.usage = Usage()
+        self.breaker = Breaker(self.base_url or "api.openai.com")
 
-    def check(self) -> None:
-        """Fail fast, before the first sample, when the endpoint rejects the key."""
-        try:
-            self.client.models.list()
-        except self._openai.AuthenticationError as exc:
-            raise UsageError(
-                f"the API key was rejected by {self.base_url or 'api.openai.com'} "
-                f"({exc.status_code}): "
-                "check OPENAI_API_KEY"
-            ) from None
-        except self._openai.APIError:
-            pass  # servers without /models, or unreachable now: requests will retry and report
+    def check(self, attempts: int = 3) -> None:
+        """Fail fast, before the first sample, when the endpoint rejects the key or cannot be
+        reached at all (`attempts` tries, a second apart)."""
+        for attempt in range(attempts):
+            try:
+                self.client.models.list()
+                return
+            except self._openai.AuthenticationError as exc:
+                raise UsageError(
+                    f"the API key was rejected by {self.breaker.url} ({exc.status_code}): "
+                    "check OPENAI_API_KEY"
+                ) from None
+            except self._openai.APIConnectionError as exc:  # refused, no route, DNS, timeout
+                if attempt + 1 == attempts:
+                    raise EndpointDown(
+                        f"cannot reach {self.breaker.url} ({_short(str(exc))}): is the server "
+                        "running, and is OPENAI_BASE_URL (or base_url=) its address?"
+                    ) from None
+                time.sleep(1.0)
+            except self._openai.APIError:
+                return  # a server without /models: requests will tell
 
     def complete(
         self,
@@ -200,11 +212,13 @@ class ChatClient:
     def _request(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> str:
         openai = self._openai
         for attempt in range(self.max_retries + 1):
+            self.breaker.check()
             self.usage.add(requests=1)
             try:
                 reply = self.client.chat.completions.create(
                     model=self.model, messages=messages, **params
                 )
+                self.breaker.answered()
                 content = reply.choices[0].message.content
                 if content is None:
                     raise RequestFailed("the reply has no message content")
@@ -215,6 +229,10 @@ class ChatClient:
                     )
                 return content
             except openai.APIStatusError as exc:
+                if exc.status_code in NO_ANSWER_STATUSES:
+                    self.breaker.failed(f"HTTP {exc.status_code}")
+                else:
+                    self.breaker.answered()
                 if exc.status_code not in RETRY_STATUSES or attempt == self.max_retries:
                     self.usage.add(failures=1)
                     raise RequestFailed(f"HTTP {exc.status_code}: {_short(exc.message)}") from None
@@ -225,6 +243,8 @@ class ChatClient:
                 openai.APIResponseValidationError,
                 *_MALFORMED,
             ) as exc:
+                if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
+                    self.breaker.failed(f"{type(exc).__name__}: {_short(str(exc))}")
                 if attempt == self.max_retries:
                     self.usage.add(failures=1)
                     raise RequestFailed(f"{type(exc).__name__}: {_short(str(exc))}") from None

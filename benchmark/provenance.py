@@ -56,7 +56,7 @@ def start_run_info(config, output: Path, model) -> RunInfo:
                                             config.model, info.model.get("frames"))  # fmt: skip
         if config.base_run:
             info.base_run = config.base_run
-        info.status = "running"
+        info.status, info.error = "running", None
         info.resumed = [*info.resumed, now()]
         info.command = sys.argv
         return info

@@ -288,12 +288,13 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise RecordError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
 
 
-def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Write JSON atomically (temp file + rename), so a killed process never leaves half a file."""
+def write_json(path: str | os.PathLike[str], data: Any, *, indent: int | None = 2) -> None:
+    """Write JSON atomically (temp file + rename), so a killed process never leaves half a file.
+    `indent=None`: compact, for large files only programs read."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -310,6 +311,15 @@ def iter_jsonl(
         lines = path.read_text(encoding="utf-8").split("\n")
     except FileNotFoundError:
         raise RecordError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise RecordError(f"{path}: a folder, not a JSONL file") from None
+    except PermissionError:
+        raise RecordError(f"{path}: not readable (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+            "write it as UTF-8 JSON Lines"
+        ) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

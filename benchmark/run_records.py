@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from benchmark.errors import RecordError
 
-RunStatus = Literal["running", "complete"]
+RunStatus = Literal["running", "complete", "failed"]
 
 
 class _Record:
@@ -141,16 +141,19 @@ class RunInfo:
     protocol: str | None = None  # the judge's scoring protocol (`benchmark.protocols`)
     resumed: list[str] = field(default_factory=list)
     finished: str | None = None
+    error: str | None = None  # why a failed run stopped (status "failed"); cleared on resume
     model_usage: dict[str, Any] | None = None
     judge_usage: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
 
     #: written only once set (older run.json files lack them)
-    _OPTIONAL = frozenset({"protocol", "resumed", "finished", "model_usage", "judge_usage"})
+    _OPTIONAL = frozenset(
+        {"protocol", "resumed", "finished", "error", "model_usage", "judge_usage"}
+    )
     _ORDER = (
         "refusal_bench", "git_sha", "created", "status", "command", "python", "platform", "model",
         "seed", "split", "limit", "bootstrap", "base_run", "prompts", "frames", "data_root",
-        "video_root", "tasks", "judge", "protocol", "resumed", "finished", "model_usage",
+        "video_root", "tasks", "judge", "protocol", "resumed", "finished", "error", "model_usage",
         "judge_usage",
     )  # fmt: skip
 

@@ -17,16 +17,16 @@ uninterrupted run. A sample whose generation failed is retried when the run is r
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from benchmark import sharding
-from benchmark.errors import UsageError
+from benchmark.errors import BenchmarkError, EndpointDown, UsageError
 from benchmark.metrics import METRICS, summarize_task
 from benchmark.models import Model, Request, load_model
+from benchmark.progress import Progress
 from benchmark.prompts import render_prompt
 from benchmark.protocols import protocol_of
 from benchmark.provenance import finish_run_info, record_task, start_run_info
@@ -76,6 +76,7 @@ class RunOutcome:
     results: Results
     output: Path
     failed: bool  # generation errors or judge failures above the allowed rate
+    failed_ids: dict[str, list[str]] = field(default_factory=dict)  # per task, in sample order
 
 
 def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = None) -> RunOutcome:
@@ -97,8 +98,25 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
     info.bootstrap = config.bootstrap  # results.json's intervals are recomputed with it
     write_json(output / "run.json", info.to_dict())
 
+    try:
+        results, failed, failed_ids = _run_tasks(config, specs, model, judge, info, output)
+    except BaseException as exc:  # run.json says the run stopped, and why; resuming clears it
+        info.status = "failed"
+        info.error = "interrupted" if isinstance(exc, KeyboardInterrupt) else _one_line(exc)
+        write_json(output / "run.json", info.to_dict())
+        raise
+    return RunOutcome(results=results, output=output, failed=failed, failed_ids=failed_ids)
+
+
+# --- generation --------------------------------------------------------------------------------
+
+
+def _run_tasks(config: RunConfig, specs, model, judge, info, output: Path):
+    """Generate, judge and summarize each task; (results, whether failures passed the limit)."""
+    rank, size = sharding.world()
     results = Results(model=info.model["name"], judge=judge.name)
     failed = False
+    failed_ids: dict[str, list[str]] = {}
     frame_spec = None
     if model is not None and model.needs_frames:
         frame_spec = getattr(model, "frame_spec", None) or FrameSpec()
@@ -145,6 +163,14 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         results.tasks[spec.name] = summary
         rate = (summary.failures + errors) / max(len(samples), 1)
         failed |= rate > config.max_failure_rate
+        bad = [
+            s.id
+            for s in samples
+            if (s.id in responses and not responses[s.id].ok)
+            or (s.id in judgments and judgments[s.id].status != "ok")
+        ]
+        if bad:
+            failed_ids[spec.name] = bad
     write_json(output / "results.json", results.to_dict())
     frames = None
     if frame_spec is not None:
@@ -157,10 +183,12 @@ def run(config: RunConfig, *, model: Model | None = None, judge: Judge | None = 
         }
     finish_run_info(info, frames=frames, model=model, judge=judge)
     write_json(output / "run.json", info.to_dict())
-    return RunOutcome(results=results, output=output, failed=failed)
+    return results, failed, failed_ids
 
 
-# --- generation --------------------------------------------------------------------------------
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if isinstance(exc, BenchmarkError) else f"{type(exc).__name__}: {text}"
 
 
 def _generate_share(config: RunConfig, model: Model, specs, rank: int, size: int) -> RunOutcome:
@@ -239,21 +267,29 @@ def _generate(
     if videos is not None:  # the queries of one video together: it is decoded once
         todo.sort(key=lambda s: (s.video.path, s.video.start or 0.0, s.video.end or 0.0))
     size = max(1, config.batch_size or model.batch_size)
-    with tqdm(
-        total=len(todo), desc=f"{spec.name}: generate", unit="sample", disable=not config.progress
-    ) as bar:
-        for start in range(0, len(todo), size):
-            batch = todo[start : start + size]
-            new = _generate_batch(model, spec, batch, videos)
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
+    with (
+        Progress(len(todo), f"{spec.name}: generate", bar=config.progress) as progress,
+        ThreadPoolExecutor(1, thread_name_prefix="decode-ahead") as decoder,
+    ):
+        # the next batch's frames are decoded while the model generates this one's: one batch
+        # ahead, so at most two batches of frames are held beyond the frame cache
+        ahead = [decoder.submit(_prepare, model, spec, batch, videos) for batch in batches[:1]]
+        for k, batch in enumerate(batches):
+            prepared = ahead.pop().result()
+            if k + 1 < len(batches):
+                ahead.append(decoder.submit(_prepare, model, spec, batches[k + 1], videos))
+            new = _generate_batch(model, spec, batch, videos, prepared=prepared)
             append_records(path, new)
             done.update((r.sample_id, r) for r in new)
-            bar.update(len(batch))
+            progress.update(len(batch))
     return done
 
 
-def _generate_batch(
-    model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None = None
-) -> list[Response]:
+def _prepare(
+    model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None
+) -> tuple[list[Request], list[Response]]:
+    """The requests of a batch (its frames decoded) and the samples whose video failed."""
     requests, failed = [], []
     for sample in batch:
         try:
@@ -262,6 +298,18 @@ def _generate_batch(
             failed.append(Response(sample.id, model.name, error=f"VideoError: {exc}"))
             continue
         requests.append(_request(spec, sample, frames))
+    return requests, failed
+
+
+def _generate_batch(
+    model: Model,
+    spec: TaskSpec,
+    batch: list[Sample],
+    videos: VideoLoader | None = None,
+    *,
+    prepared: tuple[list[Request], list[Response]] | None = None,
+) -> list[Response]:
+    requests, failed = prepared or _prepare(model, spec, batch, videos)
     if not requests:
         return failed
     batch = [s for s in batch if s.id in {r.sample_id for r in requests}]
@@ -275,7 +323,7 @@ def _generate_batch(
             Response(s.id, model.name, text=t, latency_s=latency)
             for s, t in zip(batch, texts, strict=True)
         ]
-    except UsageError:  # the model cannot take these inputs at all (e.g. past its context)
+    except (UsageError, EndpointDown):  # the model cannot take these inputs, or is gone
         raise
     except Exception as exc:
         if len(batch) == 1:  # recorded in the run file, counted in the results, retried on resume
@@ -322,23 +370,21 @@ def _score(
     done = {j.sample_id: j for j in judgments if j.judge == judge.name}
     todo = [s for s in samples if s.id not in done and s.id in responses and responses[s.id].ok]
     size = max(1, judge.batch_size)
-    with tqdm(
-        total=len(todo), desc=f"{spec.name}: score", unit="sample", disable=not config.progress
-    ) as bar:
+    with Progress(len(todo), f"{spec.name}: score", bar=config.progress) as progress:
         for start in range(0, len(todo), size):
             batch = [(s, responses[s.id]) for s in todo[start : start + size]]
             new = _judge_batch(judge, batch)
             append_records(path, new)
             done.update((j.sample_id, j) for j in new)
-            bar.update(len(batch))
+            progress.update(len(batch))
     return done
 
 
 def _judge_batch(judge: Judge, batch: list[tuple[Sample, Response]]) -> list[Judgment]:
     try:
         return judge.judge(batch)
-    except UsageError:
-        raise  # the judge cannot work here (e.g. its model is missing): stop, say why
+    except (UsageError, EndpointDown):
+        raise  # the judge cannot work here (its model is missing, its endpoint down): stop
     except Exception as exc:
         if len(batch) > 1:
             return [j for item in batch for j in _judge_batch(judge, [item])]

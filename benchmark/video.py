@@ -225,8 +225,13 @@ class VideoLoader:
         self._index = VideoIndex(self.root) if self.root is not None else None
         self.decodes = 0
         self.videos: set[str] = set()
+        self._lock = threading.Lock()  # the decode-ahead thread and the main one share a loader
 
     def frames(self, video: VideoRef) -> Frames:
+        with self._lock:
+            return self._frames(video)
+
+    def _frames(self, video: VideoRef) -> Frames:
         if self._index is None:
             raise VideoError(
                 f"{video.path}: no video root is set (--video-root or REFUSAL_BENCH_VIDEOS)"

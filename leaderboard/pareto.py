@@ -99,21 +99,23 @@ def pareto_svg(
         path = " ".join(f"{px(p.x)},{py(p.y)}" for p in front)
         parts.append(f'<polyline points="{path}" class="front"/>')
     centres = [(px(p.x), py(p.y)) for p in points]
-    placed: list[tuple[float, float, float, float]] = []
+    placed = _Boxes()
+    for x, y in centres:
+        placed.points.add((x - RADIUS, y - RADIUS, x + RADIUS, y + RADIUS))
     key: list[str] = []
     order = sorted(range(len(points)), key=lambda i: id(points[i]) not in on_front)
     labels: dict[int, str] = {}
     for i in order:  # front points first: their labels matter most
         point, (cx, cy) = points[i], centres[i]
         text = point.label[:40]
-        box = _place(text, cx, cy, placed, centres, plot)
+        box = _place(text, cx, cy, placed, plot)
         if box is None:  # nowhere free: a number, named in the key
             key.append(text)
             text = str(len(key))
-            box = _place(text, cx, cy, placed, centres, plot, steps=8)
+            box = _place(text, cx, cy, placed, plot, steps=8)
         if box is None:
             continue
-        placed.append(box)
+        placed.labels.add(box)
         labels[i] = (
             f'<text x="{box[0]}" y="{box[3] - 2}" class="label" '
             f'data-box="{box[0]} {box[1]} {box[2]} {box[3]}">{escape(text)}</text>'
@@ -154,7 +156,7 @@ def _legend(size: int, top: int) -> list[str]:
     ]
 
 
-def _place(text, cx, cy, placed, centres, plot, steps=2):
+def _place(text, cx, cy, placed: _Boxes, plot, steps=2):
     """The first box near (cx, cy) for `text` inside the plot that overlaps no placed label and
     no point, trying `steps` rings of positions; None when there is none."""
     width, height = len(text) * CHAR_WIDTH + 2, LABEL_HEIGHT
@@ -169,10 +171,7 @@ def _place(text, cx, cy, placed, centres, plot, steps=2):
             if not (plot[0] <= box[0] and box[2] <= plot[2] + 40 and plot[1] - 14 <= box[1]
                     and box[3] <= plot[3]):  # fmt: skip
                 continue
-            if any(_overlap(box, other) for other in placed):
-                continue
-            if any(_overlap(box, (x - RADIUS, y - RADIUS, x + RADIUS, y + RADIUS))
-                   for x, y in centres):  # fmt: skip
+            if placed.labels.hits(box) or placed.points.hits(box):
                 continue
             return box
     return None
@@ -180,3 +179,35 @@ def _place(text, cx, cy, placed, centres, plot, steps=2):
 
 def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class _Grid:
+    """Boxes bucketed by the 32-pixel cells they cover: an overlap test looks only at the boxes
+    sharing a cell (a plot of 200 points would otherwise test every label against every box)."""
+
+    CELL = 32.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[tuple]] = {}
+
+    def _keys(self, box):
+        c = self.CELL
+        for gx in range(int(box[0] // c), int(box[2] // c) + 1):
+            for gy in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield gx, gy
+
+    def add(self, box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def hits(self, box) -> bool:
+        return any(
+            _overlap(box, other) for key in self._keys(box) for other in self._cells.get(key, ())
+        )
+
+
+class _Boxes:
+    """The placed labels and the points' own discs, which no label may cover."""
+
+    def __init__(self) -> None:
+        self.labels, self.points = _Grid(), _Grid()

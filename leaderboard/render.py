@@ -26,6 +26,7 @@ from benchmark.model_card import is_local_path, short_parameters
 from benchmark.records import read_json
 from benchmark.scorers.rules import CALIBRATION
 from benchmark.scorers.spec import JudgeSpec
+from leaderboard.pages import Pages
 from leaderboard.pareto import Point, pareto_svg
 from leaderboard.ranking import ranks, sort_rows
 from leaderboard.sample_data import (
@@ -49,7 +50,7 @@ def render(out: Path) -> list[str]:
     summary = read_json(out / SUMMARY)
     entries = summary["entries"]
     env = _environment()
-    pages = _Pages(out)
+    pages = Pages(out)
     static = resources.files("leaderboard") / "static"
     for name in ("site.css", "site.js"):
         pages.write(f"static/{name}", static.joinpath(name).read_text(encoding="utf-8"))
@@ -63,6 +64,7 @@ def render(out: Path) -> list[str]:
             ties = summary.get("ties", {}).get(f"{task}|{judge}", {})
             board = _board(task, family, judge, [e for e in with_task if e["judge"] == judge], ties)
             board["about"] = summary.get("tasks", {}).get(task)
+            board["cells"] = _row_cells(env, board, roots=("", "../"))
             boards.append(board)
             _write_exports(pages, board)
             for metric in board["columns"]:
@@ -82,10 +84,11 @@ def render(out: Path) -> list[str]:
         ),
     )
     model_template = env.get_template("model.html")
-    for entry in entries:
-        pages.write(
+    for entry in entries:  # a model page changes only with its own entry: rendered once
+        pages.write_once(
             f"models/{entry['id']}.html",
-            model_template.render(entry=entry, families=FAMILIES, root="../"),
+            entry,
+            lambda entry=entry: model_template.render(entry=entry, families=FAMILIES, root="../"),
         )
     pages.write("samples.html", env.get_template("samples.html").render(root=""))
     pages.write(
@@ -106,39 +109,27 @@ def render(out: Path) -> list[str]:
         *(f"data/{data_folder(e['digest'])}" for e in entries),
     )
     pages.prune("boards", "models", "data")
+    pages.save()
     return [e["id"] for e in entries]
 
 
-class _Pages:
-    """Writes the site's files and removes, from the folders it owns, what this build did not
-    write or keep (pages of submissions or boards that are gone)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.current: set[str] = set()
-
-    def write(self, relative: str, text: str) -> None:
-        path = self.out / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.current.add(relative)
-
-    def keep(self, *relatives: str) -> None:
-        self.current.update(relatives)
-
-    def prune(self, *folders: str) -> None:
-        for folder in folders:
-            for path in sorted((self.out / folder).rglob("*"), reverse=True):  # files first
-                relative = path.relative_to(self.out)
-                if any(p.as_posix() in self.current for p in (relative, *relative.parents)):
-                    continue
-                if not path.is_dir():
-                    path.unlink()
-                elif not any(path.iterdir()):
-                    path.rmdir()
+def _row_cells(env, board: dict[str, Any], roots: tuple[str, ...]) -> dict:
+    """Per page root, each row's rank attributes and cells but the rank, rendered once: the
+    board has a page per sort metric, and they differ only in the rows' order and places."""
+    table = env.get_template("_table.html").module
+    return {
+        root: {
+            row["id"]: {
+                "ranks": markupsafe.Markup(table.row_ranks(row, board)),
+                "cells": markupsafe.Markup(table.row_cells(row, board, root)),
+            }
+            for row in board["rows"]
+        }
+        for root in roots
+    }
 
 
-def _write_exports(pages: _Pages, board: dict[str, Any]) -> None:
+def _write_exports(pages: Pages, board: dict[str, Any]) -> None:
     """The board as `boards/<slug>.json` and `.csv`: every row in the default order with its
     rank, values and intervals."""
     rows = []

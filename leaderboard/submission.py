@@ -46,7 +46,7 @@ def open_submission(path: str | Path, *, digest: str | None = None) -> Iterator[
     else:
         _check_path(path)
     if path.is_dir():
-        yield Submission(submission_id(path), _run_folder(path), digest)
+        yield Submission(submission_id(path), _run_folder(path, path), digest)
         return
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         out = Path(tmp)
@@ -54,7 +54,7 @@ def open_submission(path: str | Path, *, digest: str | None = None) -> Iterator[
             _extract_zip(path, out)
         else:
             _extract_tar(path, out)
-        yield Submission(submission_id(path), _run_folder(out), digest)
+        yield Submission(submission_id(path), _run_folder(out, path), digest)
 
 
 def submission_digest(path: Path, file_digest: Callable[[Path], str] | None = None) -> str:
@@ -201,13 +201,17 @@ def _check_directory(path: Path) -> None:
             total = _check_size(str(item.relative_to(path)), item.stat().st_size, total, count)
 
 
-def _run_folder(root: Path) -> Path:
+def _run_folder(root: Path, shown: Path) -> Path:
+    """The folder of `root` that holds run.json; `shown`: the submission as the user named it."""
     if (root / "run.json").is_file():
         return root
     inner = [p for p in root.iterdir() if p.is_dir() and (p / "run.json").is_file()]
     if len(inner) == 1:
         return inner[0]
-    raise SubmissionError("no run.json at the top of the submission (nor in its one top folder)")
+    raise SubmissionError(
+        f"{shown}: no run.json at the top of the submission (nor in its one top folder): give "
+        "the folder `refusal-bench run --output` wrote, or an archive of it"
+    )
 
 
 def submission_id(path: Path) -> str:

@@ -170,7 +170,10 @@ def _schema(data: Any, part: str, name: str, report: Validation) -> None:
 def _provenance(run: dict, submitted: dict, reference: Reference, report: Validation) -> None:
     problems = report.problems
     if run["status"] != "complete":
-        problems.append("run.json: the run is not complete (status 'running'): finish it first")
+        problems.append(
+            f"run.json: the run is not complete (status {run['status']!r}): resume it with the "
+            "same command first"
+        )
     if run.get("limit") is not None:
         problems.append(f"run.json: evaluated with --limit {run['limit']}; submit full runs")
     if run.get("split") not in (None, "test"):

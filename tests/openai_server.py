@@ -11,6 +11,9 @@ request text picks the behaviour, so one test can mix good and bad requests.
     [[garbage]]      every reply is a 200 with an HTML body
     [[nonjson]]      the completion's content is never JSON
     [[nonjson-once]] the first content is not JSON; the repair request gets JSON
+
+`die_after=N`: after N chat requests the server drops every connection without a reply (a
+server that crashed behind its port); `alive = True` brings it back.
 """
 
 from __future__ import annotations
@@ -28,8 +31,17 @@ SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:to|-)\s*(\d+(?:\.\d+)?)")
 class FakeOpenAI:
     """`with FakeOpenAI() as server:` ... `server.base_url`, `server.requests`."""
 
-    def __init__(self, *, latency: float = 0.0, api_key: str = "test-key", reply=None) -> None:
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        api_key: str = "test-key",
+        reply=None,
+        die_after: int | None = None,
+    ) -> None:
         self.latency = latency
+        self.die_after = die_after
+        self.alive = True
         self.api_key = api_key
         self.reply = reply or judge_reply
         self.requests: list[dict] = []
@@ -76,6 +88,12 @@ class FakeOpenAI:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
+                    if server.die_after is not None and server.chat_requests >= server.die_after:
+                        server.alive = False
+                        server.die_after = None
+                    if not server.alive:
+                        self.close_connection = True
+                        return  # no status line at all: the client sees a dropped connection
                     server.requests.append({"path": self.path, "body": body})
                     server.times.append(time.monotonic())
                 if not self._authorized():

@@ -13,9 +13,9 @@ import pytest
 
 pytest.importorskip("sentence_transformers")
 
-from benchmark.scorers import SbertScorer  # noqa: E402
-from benchmark.scorers.embedding_cache import EmbeddingCache  # noqa: E402
-from benchmark.scorers.sbert import _resolve  # noqa: E402
+from benchmark.scorers import SbertScorer
+from benchmark.scorers.embedding_cache import EmbeddingCache
+from benchmark.scorers.sbert import _resolve
 
 EXPLANATIONS = [
     "The video never shows anyone pouring milk; the man only wipes the counter.",

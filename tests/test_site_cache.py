@@ -53,6 +53,23 @@ def test_a_rebuild_validates_nothing_and_writes_the_same_site(submissions, tmp_p
     assert site_files(out) == before
 
 
+def test_a_rebuild_renders_only_the_model_pages_whose_entry_changed(submissions, tmp_path):
+    out = tmp_path / "site"
+    build(submissions, out)
+    pages = sorted((out / "models").glob("*.html"))
+    stamps = {p.name: p.stat().st_mtime_ns for p in pages}
+    kept = pages[0]
+    kept.unlink()  # a page missing on disk is written again though its entry is the same
+    info = read_json(submissions / "random" / "run.json")
+    info["model"]["card"] = {**info["model"].get("card", {}), "name": "random, renamed"}
+    write_json(submissions / "random" / "run.json", info)
+    build(submissions, out)
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "models").glob("*.html")}
+    changed = {name for name in after if after[name] != stamps.get(name)}
+    assert changed == {kept.name, "random.html"}, changed
+    assert "random, renamed" in (out / "models" / "random.html").read_text()
+
+
 def test_processes_build_the_same_site_as_one(submissions, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     build(submissions, one, jobs=1)

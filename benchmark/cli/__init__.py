@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from benchmark import __version__
-from benchmark.errors import BenchmarkError
+from benchmark.errors import BenchmarkError, EndpointDown
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -137,6 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     try:
         return args.handler(args)
+    except BrokenPipeError:  # `refusal-bench dump ... | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit raises nothing either
+        return EXIT_OK
+    except EndpointDown as exc:  # the command was right; the server went away
+        print(f"refusal-bench {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except BenchmarkError as exc:
         print(f"refusal-bench {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

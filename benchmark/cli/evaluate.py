@@ -29,6 +29,10 @@ def _tasks(parser: argparse.ArgumentParser) -> Handler:
 
         registry = load_registry()
         root = data_root(args.data_root)
+        if root is not None and not root.is_dir():
+            raise UsageError(
+                f"{root}: no such folder (the data root: --data-root or $REFUSAL_BENCH_DATA)"
+            )
         rows = []
         for spec in registry.tasks.values():
             present, what = data_status(spec.data, root)
@@ -207,8 +211,17 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
         )
         outcome = run(config)
         print(results_table(outcome.results))
-        problems = sum(t.failures + t.errors for t in outcome.results.tasks.values())
-        status = f"with {problems} failed samples (see the run files)" if outcome.failed else "ok"
+        status = "ok"
+        if outcome.failed:
+            ids = [i for task_ids in outcome.failed_ids.values() for i in task_ids]
+            named = "; ".join(
+                f"{task}: {', '.join(task_ids[:3])}{', ...' if len(task_ids) > 3 else ''}"
+                for task, task_ids in outcome.failed_ids.items()
+            )
+            status = (
+                f"with {len(ids)} failed samples ({named}; the errors are in the run files, "
+                "and running the same command again retries them)"
+            )
         print(
             f"\nrun {status}: {outcome.output}/results.json, samples in {outcome.output}/samples/"
         )

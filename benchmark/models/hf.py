@@ -23,6 +23,7 @@ from typing import Any
 from benchmark.errors import UsageError
 from benchmark.generation import Generation
 from benchmark.models.base import Model, Request
+from benchmark.models.checkpoints import local_checkpoint
 from benchmark.models.conversation import chat_text, context_limit, video_inputs
 from benchmark.sharding import rank_device
 from benchmark.video import FrameSpec
@@ -68,11 +69,13 @@ class HFVideoLLM(Model):
                 "the hf model needs transformers and torch: pip install 'refusal-bench[hf]'"
             ) from None
         self.torch = torch
-        load: dict[str, Any] = {
-            "revision": revision or None,
-            "trust_remote_code": trust_remote_code,
-        }
-        self.processor = AutoProcessor.from_pretrained(pretrained, **load)
+        folder = local_checkpoint(pretrained, revision or None)
+        load: dict[str, Any] = {"trust_remote_code": trust_remote_code, "local_files_only": True}
+        try:
+            self.processor = AutoProcessor.from_pretrained(folder, **load)
+        except (OSError, ValueError, KeyError) as exc:
+            problem = f"could not load the processor of {pretrained}: {_first(exc)}"
+            raise UsageError(problem) from None
         tokenizer = getattr(self.processor, "tokenizer", self.processor)
         tokenizer.padding_side = "left"
         model_kwargs: dict[str, Any] = {
@@ -82,13 +85,16 @@ class HFVideoLLM(Model):
             model_kwargs["device_map"] = device_map
         if attn_implementation:
             model_kwargs["attn_implementation"] = attn_implementation
-        self.model = AutoModelForImageTextToText.from_pretrained(pretrained, **load, **model_kwargs)
+        try:
+            self.model = AutoModelForImageTextToText.from_pretrained(folder, **load, **model_kwargs)
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"could not load the model {pretrained}: {_first(exc)}") from None
         if not device_map:
             self.model.to(device or rank_device())  # under a launcher: this rank's own GPU
         self.model.eval()
         self.name = f"hf:{pretrained}"
         self.pretrained = pretrained
-        self.revision = revision or _revision_of(pretrained, self.model)
+        self.revision = revision or _revision_of(folder, self.model)
         self.batch_size = max(1, batch_size)
         # model arguments win over the task's generation settings (`Request.generation`)
         self.max_new_tokens = max_new_tokens  # 0: the task's
@@ -202,14 +208,18 @@ def hub_card(pretrained: str) -> dict[str, Any]:
             "link": f"https://huggingface.co/{pretrained}"}  # fmt: skip
 
 
-def _revision_of(pretrained: str, model) -> str | None:
+def _first(exc: BaseException) -> str:
+    """The first line of an error from transformers (some run to pages)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def _revision_of(folder: Path, model) -> str | None:
     """The commit a hub checkpoint was loaded at, or a content digest of a local folder."""
     commit = getattr(model.config, "_commit_hash", None)
     if commit:
         return commit
-    folder = Path(pretrained)
-    if not folder.is_dir():
-        return None
+    if folder.parent.name == "snapshots":  # a hub cache snapshot: its folder is the commit
+        return folder.name
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*")):
         if path.is_file() and path.suffix in (".json", ".safetensors", ".bin", ".model", ".jinja"):

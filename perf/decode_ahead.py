@@ -1,0 +1,96 @@
+"""Decode-ahead: the next batch's frames decoded while the model generates the current one.
+
+The tiny random Qwen2-VL (`benchmark.models.tiny`) through the real `hf` adapter, on the
+synthetic synth_hivtg videos, with a fresh frame cache for each measurement:
+
+1. decode: every batch's frames, alone (`VideoLoader`);
+2. generate: the model on those decoded batches, alone;
+3. the runner's generation loop (`benchmark.runner._generate`): decoding on a background thread
+   one batch ahead of the model.
+
+Target: 3 ≤ 0.75 × (1 + 2), with outputs identical to those of 2.
+
+    python perf/decode_ahead.py [--samples 96] [--frames 32] [--batch-size 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from benchmark import runner
+from benchmark.models import load_model
+from benchmark.models.tiny import tiny_qwen2_vl
+from benchmark.records import read_run_file
+from benchmark.registry import load_registry
+from benchmark.runner import RunConfig
+from benchmark.task_loading import load_task
+from benchmark.video import FrameCache, VideoLoader
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=96)
+    parser.add_argument("--frames", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=6)
+    parser.add_argument("--max-new-tokens", type=int, default=8)
+    args = parser.parse_args()
+    spec = load_registry().tasks["synth_hivtg"]
+    loaded = load_task(spec, limit=args.samples)
+    samples = sorted(loaded.samples, key=lambda s: (s.video.path, s.video.start or 0.0))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tiny_qwen2_vl(tmp / "tiny-qwen2-vl")
+        model = load_model(
+            "hf",
+            {
+                "pretrained": str(folder),
+                "frames": str(args.frames),
+                "max_new_tokens": str(args.max_new_tokens),
+                "batch_size": str(args.batch_size),
+            },
+        )
+        batches = [
+            samples[k : k + args.batch_size] for k in range(0, len(samples), args.batch_size)
+        ]
+
+        def loader() -> VideoLoader:
+            return VideoLoader(loaded.video_root, model.frame_spec, FrameCache())
+
+        model.generate(runner._prepare(model, spec, batches[0], loader())[0])  # warm up
+        start = time.perf_counter()
+        videos = loader()
+        prepared = [runner._prepare(model, spec, batch, videos)[0] for batch in batches]
+        decode = time.perf_counter() - start
+        start = time.perf_counter()
+        alone = [text for requests in prepared for text in model.generate(requests)]
+        generate = time.perf_counter() - start
+
+        config = RunConfig(model="hf", tasks="synth_hivtg", output=tmp / "run", progress=False)
+        path = tmp / "run" / "samples" / "synth_hivtg.jsonl"
+        path.parent.mkdir(parents=True)
+        start = time.perf_counter()
+        runner._generate(model, spec, samples, path, config, loader())
+        overlapped = time.perf_counter() - start
+        responses = {r.sample_id: r.text for r in read_run_file(path)[0]}
+        same = [responses[s.id] for s in samples] == alone
+
+    print(
+        f"synth_hivtg: {len(samples)} queries of {len({s.video.path for s in samples})} videos, "
+        f"{args.frames} frames, batches of {args.batch_size}, tiny Qwen2-VL"
+    )
+    print(f"{'step':<36}{'seconds':>9}")
+    print(f"{'decode alone':<36}{decode:>9.2f}")
+    print(f"{'generate alone':<36}{generate:>9.2f}")
+    print(f"{'decode + generate':<36}{decode + generate:>9.2f}")
+    print(f"{'the runner, decoding ahead':<36}{overlapped:>9.2f}")
+    print(
+        f"ratio {overlapped / (decode + generate):.2f} of decode + generate (target <= 0.75); "
+        f"outputs {'identical' if same else 'DIFFER'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
