@@ -16,7 +16,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Any
 
 from benchmark.breaker import Breaker
 from benchmark.errors import EndpointDown, UsageError
-from benchmark.paths import cache_root
+from benchmark.paths import cache_root, shared_sqlite
 
 #: USD per 1M tokens (input, output) of hosted models, for cost accounting; others are unpriced.
 PRICES: dict[str, tuple[float, float]] = {
@@ -87,14 +86,9 @@ class ResponseCache:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=60, check_same_thread=False, isolation_level=None
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS completions (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        self._db = shared_sqlite(
+            self.path, "completions (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
         )
 
     @staticmethod

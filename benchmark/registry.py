@@ -155,7 +155,7 @@ def read_task_yaml(path: Path, _seen: frozenset[Path] = frozenset()) -> dict[str
     return merged | config
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
     pass
 
 

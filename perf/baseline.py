@@ -39,3 +39,15 @@ def python_at(tree: Path | None) -> dict[str, str]:
     if tree is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(tree), env.get("PYTHONPATH", "")]).rstrip(":")
     return env
+
+
+def data_root_argument(parser) -> None:
+    """`--data-root`: the released annotations (default ../shared/data when it is there; an empty
+    value: the synthetic tasks only)."""
+    default = REPO.parent / "shared" / "data"
+    parser.add_argument(
+        "--data-root",
+        type=lambda text: Path(text) if text else None,
+        default=default if default.is_dir() else None,
+        help="released annotations (empty: the synthetic tasks only)",
+    )

@@ -12,7 +12,7 @@ Target: 3 ≤ 0.75 × (1 + 2), with outputs identical to those of 2. On a GPU th
 beside the CPU's decoder anyway; on a CPU the model gets all cores but one (`--threads`, the
 same for all three measurements), so that the decoder has one of its own.
 
-    python perf/decode_ahead.py [--samples 96] [--frames 32] [--batch-size 6]
+    python perf/decode_ahead.py [--samples 192] [--frames 96] [--batch-size 6]
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from benchmark.video import FrameCache, VideoLoader
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=96)
-    parser.add_argument("--frames", type=int, default=32)
+    parser.add_argument("--samples", type=int, default=192)
+    parser.add_argument("--frames", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=6)
     parser.add_argument("--max-new-tokens", type=int, default=8)
     parser.add_argument("--threads", type=int, default=max(1, (os.cpu_count() or 2) - 1))

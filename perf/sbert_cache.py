@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from baseline import checkout, python_at
+from baseline import checkout, data_root_argument, python_at
 
 from benchmark.registry import load_registry
 from benchmark.task_loading import load_task
@@ -70,12 +70,7 @@ def output(sample) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_root = Path(__file__).resolve().parents[2] / "shared" / "data"
-    parser.add_argument(
-        "--data-root",
-        type=lambda text: Path(text) if text else None,
-        default=default_root if default_root.is_dir() else None,
-    )
+    data_root_argument(parser)
     parser.add_argument("--baseline", metavar="REV", help="git revision to time against")
     args = parser.parse_args()
     task = "hi_tvgbench" if args.data_root else "synth_hivtg"

@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from baseline import checkout, python_at
+from baseline import checkout, data_root_argument, python_at
 
 from benchmark.official import OfficialReference
 from benchmark.runner import RunConfig, run
@@ -55,13 +55,7 @@ RELEASED = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_root = Path(__file__).resolve().parents[2] / "shared" / "data"
-    parser.add_argument(
-        "--data-root",
-        type=lambda text: Path(text) if text else None,
-        default=default_root if default_root.is_dir() else None,
-        help="released annotations (empty: the synthetic tasks only)",
-    )
+    data_root_argument(parser)
     parser.add_argument("--counts", default="20,50,100,200")
     parser.add_argument("--bases", type=int, default=10, help="distinct runs to copy from")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)

@@ -22,11 +22,11 @@ class Where:
     """A position in a source file, for error messages: `file: group 3, query 1`."""
 
     def __init__(self, path: Path | str, *parts: str) -> None:
-        self.path = Path(path)
+        self.path = path if isinstance(path, Path) else Path(path)
         self.parts = parts
 
     def at(self, part: str) -> Where:
-        return Where(self.path, *self.parts, part)
+        return Where(self.path, *self.parts, part)  # one per item read: no new Path each time
 
     def __str__(self) -> str:
         return f"{self.path.name}: " + ", ".join(self.parts) if self.parts else str(self.path)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmark.paths import cache_root
+from benchmark.paths import cache_root, shared_sqlite
 
 DISABLE_ENV = "REFUSAL_BENCH_EMBEDDINGS"
 _FINGERPRINTS = "fingerprints.json"
@@ -51,15 +51,8 @@ class EmbeddingCache:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=60, check_same_thread=False, isolation_level=None
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
-        )
+        self._db = shared_sqlite(self.path, "vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
 
     @classmethod
     def for_model(cls, folder: Path, root: Path | None) -> EmbeddingCache | None:
