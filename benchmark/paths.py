@@ -1,4 +1,5 @@
-"""Where refusal-bench keeps what it builds or remembers between runs."""
+"""Where refusal-bench keeps what it builds or remembers between runs, and where it finds a hub
+checkpoint on this machine without the network."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ def shared_sqlite(path: Path, table: str) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
     return db
+
+
+def hub_snapshot(repo_id: str, revision: str | None = None) -> Path | None:
+    """The snapshot folder of a hub repo in the local Hugging Face cache (HF_HOME, HF_HUB_CACHE),
+    or None when it is not there (or `repo_id` is not a valid id). Never downloads."""
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import LocalEntryNotFoundError
+    except ImportError:
+        return None
+    try:
+        return Path(snapshot_download(repo_id, revision=revision, local_files_only=True))
+    except (LocalEntryNotFoundError, ValueError, OSError):
+        return None

@@ -146,3 +146,19 @@ def test_validating_a_scored_run_does_not_load_sentence_transformers(tmp_path):
         [sys.executable, "-c", check], env=env, capture_output=True, text=True, cwd=tmp_path
     )
     assert result.stdout.split()[-2:] == ["0", "False"], result.stderr
+
+
+def test_a_damaged_cache_is_a_warning_and_scoring_goes_on(tmp_path, capsys):
+    scorer = SbertScorer(disk_cache=tmp_path)
+    expected = scorer.embed(EXPLANATIONS[:1])
+    path = scorer.disk.path
+    scorer.disk._db.execute("DROP TABLE vectors")  # what a damaged or foreign file looks like
+    scorer._cache.clear()
+    np.testing.assert_allclose(scorer.embed(EXPLANATIONS[:1]), expected, atol=1e-6)
+    assert scorer.disk is None and "could not be read" in capsys.readouterr().err
+    path.write_bytes(b"not a database at all" * 100)
+    for extra in path.parent.glob("*.sqlite-*"):
+        extra.unlink()  # its WAL files, so SQLite reads only the damaged main file
+    again = SbertScorer(disk_cache=tmp_path)
+    assert again.disk is None and "not cached on disk" in capsys.readouterr().err
+    np.testing.assert_allclose(again.embed(EXPLANATIONS[:1]), expected, atol=1e-6)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmark.errors import UsageError
+from benchmark.paths import hub_snapshot
 
 
 def local_checkpoint(pretrained: str, revision: str | None = None) -> Path:
@@ -25,20 +26,15 @@ def local_checkpoint(pretrained: str, revision: str | None = None) -> Path:
                 "save_pretrained wrote"
             )
         return path
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        return Path(snapshot_download(pretrained, revision=revision, local_files_only=True))
-    except LocalEntryNotFoundError:
+    snapshot = hub_snapshot(pretrained, revision)
+    if snapshot is None:
         at = f" --revision {revision}" if revision else ""
         raise UsageError(
             f"{pretrained} is neither a local folder nor in the Hugging Face cache, and "
             "refusal-bench does not download at run time: fetch it once where there is network "
             f"(huggingface-cli download {pretrained}{at}) or give its folder"
-        ) from None
-    except ValueError as exc:  # not a valid repo id either
-        raise UsageError(f"{pretrained}: not a model folder or a hub id ({exc})") from None
+        )
+    return snapshot
 
 
 def _looks_like_a_path(text: str) -> bool:

@@ -67,20 +67,25 @@ class EmbeddingCache:
             _warn(f"embeddings are not cached on disk ({root}: {exc})")
             return None
 
-    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """The cached vector of each text that has one."""
+    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray] | None:
+        """The cached vector of each text that has one; None (with a warning) when the file
+        cannot be read (damaged, locked past the timeout)."""
         keys = {text_key(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
         items = list(keys)
-        with self._lock:
-            for start in range(0, len(items), 500):  # SQLite's limit on bound parameters
-                chunk = items[start : start + 500]
-                rows = self._db.execute(
-                    f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-                for key, blob in rows:
-                    found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        try:
+            with self._lock:
+                for start in range(0, len(items), 500):  # SQLite's limit on bound parameters
+                    chunk = items[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk
+                    ).fetchall()
+                    for key, blob in rows:
+                        found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        except sqlite3.Error as exc:
+            _warn(f"embeddings could not be read from {self.path}: {exc}")
+            return None
         return found
 
     def put_many(self, pairs: Iterable[tuple[str, np.ndarray]]) -> bool:

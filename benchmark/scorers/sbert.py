@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmark.errors import UsageError
+from benchmark.paths import hub_snapshot
 from benchmark.protocols import MINILM as DEFAULT_SBERT
 from benchmark.scorers.embedding_cache import EmbeddingCache, default_dir
 
@@ -69,8 +70,12 @@ class SbertScorer:
         """Unit-normalised embeddings, one row per text (each distinct text encoded once)."""
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo and self.disk is not None:
-            self._cache.update(self.disk.get_many(todo))
-            todo = [t for t in todo if t not in self._cache]
+            found = self.disk.get_many(todo)
+            if found is None:
+                self.disk = None  # warned once; the rest of the run keeps them in memory
+            else:
+                self._cache.update(found)
+                todo = [t for t in todo if t not in self._cache]
         if todo:
             vectors = np.asarray(
                 self.model.encode(
@@ -157,15 +162,7 @@ def _hub_cache_path(model: str) -> Path | None:
     """The snapshot folder of a hub id in the local cache (HF_HOME / HF_HUB_CACHE), or None."""
     if Path(model).expanduser().is_absolute() or model.startswith("."):
         return None
-    try:
-        from huggingface_hub import snapshot_download
-        from huggingface_hub.errors import LocalEntryNotFoundError
-    except ImportError:
-        return None
-    try:
-        return Path(snapshot_download(_repo_id(model), local_files_only=True))
-    except (LocalEntryNotFoundError, ValueError, OSError):
-        return None
+    return hub_snapshot(_repo_id(model))
 
 
 def _local_path(model: str) -> Path | None:
