@@ -240,10 +240,14 @@ def from_dict(cls: type[R], data: Any, *, where: str = "") -> R:
     try:
         return _from_mapping(cls, rf.mapping(data))
     except ValueError as exc:
-        sample = (data.get("id") or data.get("sample_id")) if isinstance(data, dict) else None
-        about = f"sample {sample!r}: " if isinstance(sample, str) else ""
-        prefix = f"{where}: " if where else ""
-        raise RecordError(f"{prefix}{about}{exc}") from None
+        raise _record_error(exc, data, where) from None
+
+
+def _record_error(exc: ValueError, data: Any, where: str) -> RecordError:
+    sample = (data.get("id") or data.get("sample_id")) if isinstance(data, dict) else None
+    about = f"sample {sample!r}: " if isinstance(sample, str) else ""
+    prefix = f"{where}: " if where else ""
+    return RecordError(f"{prefix}{about}{exc}")
 
 
 @functools.cache
@@ -251,25 +255,46 @@ def _fields(cls: type) -> dict[str, dataclasses.Field]:
     return {f.name: f for f in dataclasses.fields(cls)}
 
 
-def _from_mapping(cls: type[R], data: Mapping[str, Any]) -> R:
+@functools.cache
+def _parsers(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """Each field's parser (and `type`, the run files' tag, as None: skipped), and the names of
+    the fields without a default."""
     fields = _fields(cls)
-    unknown = sorted(set(data) - set(fields) - {"type"})
-    if unknown:
-        raise ValueError(
-            f"unknown field {unknown[0]!r} in a {cls.__name__.lower()} (known: {', '.join(fields)})"
-        )
+    parsers: dict[str, Any] = {name: f.metadata["parse"] for name, f in fields.items()}
+    parsers["type"] = None
+    required = frozenset(
+        name
+        for name, f in fields.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+    return parsers, required
+
+
+def _from_mapping(cls: type[R], data: Mapping[str, Any]) -> R:
+    parsers, required = _parsers(cls)
     values: dict[str, Any] = {}
-    for name, f in fields.items():
-        if name not in data:
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required:
-                raise ValueError(f"missing field {name!r}")
+    for name, value in data.items():
+        parse = parsers.get(name, _unknown)
+        if parse is None:
             continue
         try:
-            values[name] = f.metadata["parse"](data[name])
+            values[name] = parse(value)
         except ValueError as exc:
+            if parse is _unknown:
+                unknown = sorted(set(data) - set(parsers))[0]
+                raise ValueError(
+                    f"unknown field {unknown!r} in a {cls.__name__.lower()} "
+                    f"(known: {', '.join(_fields(cls))})"
+                ) from None
             raise ValueError(f"field {name!r}: {exc}") from None
+    if not required <= values.keys():
+        missing = [name for name in _fields(cls) if name in required and name not in values]
+        raise ValueError(f"missing field {missing[0]!r}")
     return cls(**values)
+
+
+def _unknown(value: Any) -> Any:
+    raise ValueError("unknown field")
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -348,13 +373,17 @@ def read_run_file(
     for n, obj in iter_jsonl(path, tolerate_torn_tail=tolerate_torn_tail):
         kind = obj.get("type") if isinstance(obj, dict) else None
         if kind == "response":
-            responses.append(from_dict(Response, obj, where=f"{path}:{n}"))
+            cls, into = Response, responses
         elif kind == "judgment":
-            judgments.append(from_dict(Judgment, obj, where=f"{path}:{n}"))
+            cls, into = Judgment, judgments
         else:
             raise RecordError(
                 f'{path}:{n}: field \'type\' must be "response" or "judgment", got {rf.show(kind)}'
             )
+        try:
+            into.append(_from_mapping(cls, obj))
+        except ValueError as exc:  # where is named only on an error: most files have none
+            raise _record_error(exc, obj, f"{path}:{n}") from None
     return responses, judgments
 
 

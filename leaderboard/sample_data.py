@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,41 +65,57 @@ def write_sample_data(out: Path, digest: str, records: dict[str, Any]) -> None:
     order: the browser's script, and the same records joined with their gold as downloads
     (`<task>.jsonl`, `<task>.csv`)."""
     for task, task_records in records.items():
-        rows = []
-        downloads = []
+        rows, lines, flat = [], [], []
         golds = _gold_of(task_records.samples)
         for sample in task_records.samples:
+            gold = golds[sample.id]
             response = task_records.responses.get(sample.id)
             judgment = task_records.judgments.get(sample.id)
-            rows.append(
-                {
-                    "response": response.text if response else None,
-                    "verdict": judgment.verdict if judgment else None,
-                    "status": judgment.status if judgment else "missing",
-                    "span": judgment.span if judgment else None,
-                }
+            row = {
+                "response": response.text if response else None,
+                "verdict": judgment.verdict if judgment else None,
+                "status": judgment.status if judgment else "missing",
+                "span": list(judgment.span) if judgment and judgment.span else None,
+            }
+            rows.append(row)
+            judged = to_dict(judgment) if judgment else None
+            lines.append(gold.line + json.dumps({**row, "judgment": judged}, allow_nan=False)[1:])
+            flat.append(
+                gold.cells | _flat(row) | gold.gold_cells | _flat(judged or {}, "judgment_")
             )
-            gold = golds[sample.id]
-            downloads.append({"id": sample.id, "kind": sample.kind, "question": sample.question,
-                              "gold": gold, **rows[-1],
-                              "judgment": to_dict(judgment) if judgment else None})  # fmt: skip
         relative = rows_path(digest, task)
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_text(script(relative, rows), encoding="utf-8")
         stem = (out / relative).with_suffix("")
-        with stem.with_suffix(".jsonl").open("w", encoding="utf-8") as file:
-            file.writelines(json.dumps(row, allow_nan=False) + "\n" for row in downloads)
-        write_csv(stem.with_suffix(".csv"), [_flat(row) for row in downloads])
+        stem.with_suffix(".jsonl").write_text("\n".join([*lines, ""]), encoding="utf-8")
+        write_csv(stem.with_suffix(".csv"), flat, escaped=True)
 
 
-_GOLDS: dict[int, tuple[list, dict[str, dict]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Gold:
+    """What every submission's download rows of one sample share, written once."""
+
+    line: str  # its JSONL line up to the verdict: '{"id": ..., "question": ..., "gold": {...}, '
+    cells: dict[str, Any]  # id, kind, question, as CSV cells
+    gold_cells: dict[str, Any]  # gold_<field> CSV cells
 
 
-def _gold_of(samples: list) -> dict[str, dict]:
-    """Each sample's gold fields, worked out once per official sample list (every submission
-    of a build shares it); the list is kept so that its id stays its own."""
+_GOLDS: dict[int, tuple[list, dict[str, _Gold]]] = {}
+
+
+def _gold_of(samples: list) -> dict[str, _Gold]:
+    """Each sample's gold part of the downloads, worked out once per official sample list (every
+    submission of a build shares it); the list is kept so that its id stays its own."""
     if id(samples) not in _GOLDS:
-        golds = {s.id: {k: v for k, v in to_dict(s).items() if k in GOLD_FIELDS} for s in samples}
+        golds = {}
+        for s in samples:
+            gold = {k: v for k, v in to_dict(s).items() if k in GOLD_FIELDS}
+            head = {"id": s.id, "kind": s.kind, "question": s.question, "gold": gold}
+            golds[s.id] = _Gold(
+                line=json.dumps(head, allow_nan=False)[:-1] + ", ",
+                cells=_flat({k: v for k, v in head.items() if k != "gold"}),
+                gold_cells=_flat(gold, "gold_"),
+            )
         _GOLDS[id(samples)] = (samples, golds)
     return _GOLDS[id(samples)][1]
 
@@ -108,18 +125,21 @@ def download_path(rows_script: str, suffix: str) -> str:
     return rows_script[: -len(".js")] + suffix
 
 
-def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+def write_csv(path: Path, rows: list[dict[str, Any]], *, escaped: bool = False) -> None:
+    path.write_text(csv_text(rows, escaped=escaped), encoding="utf-8", newline="")
 
 
-def csv_text(rows: list[dict[str, Any]]) -> str:
+def csv_text(rows: list[dict[str, Any]], *, escaped: bool = False) -> str:
     """Rows as CSV, the union of their keys as the header; a cell that a spreadsheet would run
-    as a formula (=, +, -, @) is quoted with a leading apostrophe."""
+    as a formula (=, +, -, @) is quoted with a leading apostrophe (`escaped`: done already)."""
     header = list(dict.fromkeys(k for row in rows for k in row))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows([_cell(row.get(k)) for k in header] for row in rows)  # None: empty cell
+    if escaped:
+        writer.writerows([row.get(k) for k in header] for row in rows)  # None: empty cell
+    else:
+        writer.writerows([_cell(row.get(k)) for k in header] for row in rows)
     return buffer.getvalue()
 
 
@@ -129,13 +149,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    """A record for a CSV line: gold and judgment fields as gold_<key> / judgment_<key>, lists
-    as JSON."""
-    out = {k: v for k, v in row.items() if k not in ("gold", "judgment")}
-    out |= {f"gold_{k}": v for k, v in row["gold"].items()}
-    out |= {f"judgment_{k}": v for k, v in (row.get("judgment") or {}).items()}
-    return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in out.items()}
+def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Fields as CSV cells named <prefix><key>: lists and objects as JSON, a text that a
+    spreadsheet would run as a formula quoted (`_cell`)."""
+    return {
+        prefix + k: json.dumps(v) if isinstance(v, list | dict) else _cell(v)
+        for k, v in record.items()
+    }
 
 
 def rows_path(digest: str, task: str) -> str:

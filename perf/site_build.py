@@ -13,7 +13,8 @@ each count the script times
   submission was removed): cache look-ups, the official data loaded once, every page rendered;
 and then one more submission arriving at the largest count.
 Baselines, in the same process: at 20 submissions a fresh build (validating all) with one process
-against `--jobs` processes, and at the largest count a fresh build validating all of them again.
+against `--jobs` processes, and at the largest count a fresh build validating all of them again
+into a new folder (nothing from the builds before it).
 With `--baseline REV`, that last fresh build is timed again on the code of REV (a git worktree,
 in a process of its own), the same submissions and official data: "before" against "now".
 Every build loads the official data anew, as a `leaderboard build` command does. The runs use
@@ -102,7 +103,8 @@ def main() -> None:
         one_more, validated = build(site, counts[-1] + 1, jobs=args.jobs)
         assert validated == 1
         print(f"one new submission arrives at {counts[-1]}: {one_more:.2f} s")
-        fresh, _ = build(site, counts[-1], jobs=args.jobs, fresh=True)
+        # into a new folder, as the baseline's: no ties or pages from the builds above
+        fresh, _ = build(tmp / "site-fresh", counts[-1], jobs=args.jobs, fresh=True)
         print(
             f"fresh build of {counts[-1]} (validating all, {args.jobs} processes): {fresh:.2f} s; "
             f"rebuild {rebuilt:.2f} s ({fresh / rebuilt:.1f}x faster)"

@@ -479,3 +479,43 @@ def test_base_run_must_be_a_run(tmp_path, capsys):
     assert main(["run", "--model", "random", "--tasks", "synth_qa", "--limit", "2",
                  "--output", str(tmp_path / "r"), "--base-run", str(tmp_path / "nope")]) == 2  # fmt: skip
     assert "--base-run" in capsys.readouterr().err
+
+
+def test_sample_downloads_join_gold_and_verdict_as_json_and_safe_csv(tmp_path):
+    """The JSONL line is the sample, its gold and the verdict as plain JSON; in the CSV every
+    span is JSON (not a Python tuple) and a response that a spreadsheet would run is quoted."""
+    import csv
+
+    from benchmark.records import Judgment, Response, Sample, VideoRef
+    from leaderboard.sample_data import write_sample_data
+    from leaderboard.validate import TaskRecords
+
+    video = VideoRef("v.mp4")
+    samples = [
+        Sample(id="a", task="t", video=video, question="Q1", kind="relevant", span=(1.0, 4.0),
+               duration=10.0),
+        Sample(id="b", task="t", video=video, question="Q2", kind="irrelevant", duration=10.0),
+    ]  # fmt: skip
+    judged = Judgment(sample_id="a", judge="rules", verdict="relevant", span=(1.5, 4.0))
+    records = TaskRecords(
+        samples=samples,
+        responses={"a": Response("a", "m", "-From 1.5 to 4 s."), "b": Response("b", "m", "?")},
+        judgments={"a": judged},
+    )
+    write_sample_data(tmp_path, "ab" * 32, {"t": records})
+    folder = tmp_path / "data" / ("ab" * 8)
+    lines = [json.loads(line) for line in (folder / "t.jsonl").read_text().splitlines()]
+    assert lines == [
+        {"id": "a", "kind": "relevant", "question": "Q1",
+         "gold": {"span": [1.0, 4.0], "duration": 10.0}, "response": "-From 1.5 to 4 s.",
+         "verdict": "relevant", "status": "ok", "span": [1.5, 4.0],
+         "judgment": {"sample_id": "a", "judge": "rules", "status": "ok",
+                      "verdict": "relevant", "span": [1.5, 4.0]}},
+        {"id": "b", "kind": "irrelevant", "question": "Q2", "gold": {"duration": 10.0},
+         "response": "?", "verdict": None, "status": "missing", "span": None, "judgment": None},
+    ]  # fmt: skip
+    with (folder / "t.csv").open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows[0]["span"] == "[1.5, 4.0]" and rows[0]["judgment_span"] == "[1.5, 4.0]"
+    assert rows[0]["gold_span"] == "[1.0, 4.0]" and rows[0]["response"] == "'-From 1.5 to 4 s."
+    assert rows[1]["status"] == "missing" and rows[1]["span"] == "" and rows[1]["gold_span"] == ""
