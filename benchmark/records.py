@@ -272,29 +272,23 @@ def _parsers(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
 
 def _from_mapping(cls: type[R], data: Mapping[str, Any]) -> R:
     parsers, required = _parsers(cls)
+    if not data.keys() <= parsers.keys():
+        unknown = sorted(data.keys() - parsers.keys())[0]
+        known = ", ".join(_fields(cls))
+        raise ValueError(f"unknown field {unknown!r} in a {cls.__name__.lower()} (known: {known})")
     values: dict[str, Any] = {}
     for name, value in data.items():
-        parse = parsers.get(name, _unknown)
+        parse = parsers[name]
         if parse is None:
             continue
         try:
             values[name] = parse(value)
         except ValueError as exc:
-            if parse is _unknown:
-                unknown = sorted(set(data) - set(parsers))[0]
-                raise ValueError(
-                    f"unknown field {unknown!r} in a {cls.__name__.lower()} "
-                    f"(known: {', '.join(_fields(cls))})"
-                ) from None
             raise ValueError(f"field {name!r}: {exc}") from None
     if not required <= values.keys():
         missing = [name for name in _fields(cls) if name in required and name not in values]
         raise ValueError(f"missing field {missing[0]!r}")
     return cls(**values)
-
-
-def _unknown(value: Any) -> Any:
-    raise ValueError("unknown field")
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -109,11 +109,11 @@ def _gold_of(samples: list) -> dict[str, _Gold]:
     if id(samples) not in _GOLDS:
         golds = {}
         for s in samples:
+            about = {"id": s.id, "kind": s.kind, "question": s.question}
             gold = {k: v for k, v in to_dict(s).items() if k in GOLD_FIELDS}
-            head = {"id": s.id, "kind": s.kind, "question": s.question, "gold": gold}
             golds[s.id] = _Gold(
-                line=json.dumps(head, allow_nan=False)[:-1] + ", ",
-                cells=_flat({k: v for k, v in head.items() if k != "gold"}),
+                line=json.dumps({**about, "gold": gold}, allow_nan=False)[:-1] + ", ",
+                cells=_flat(about),
                 gold_cells=_flat(gold, "gold_"),
             )
         _GOLDS[id(samples)] = (samples, golds)
