@@ -12,10 +12,13 @@ keeps, per submission content:
   same code (a digest of refusal-bench's own source files), for the same official data (the
   version and samples digest of each task the submission names) and prompt versions, and with
   re-judging when re-judging is asked for. A rejection because official data could not be loaded
-  is not kept (giving the data root fixes it). Anything else validates the submission again.
+  is not kept (giving the data root fixes it). Anything else validates the submission again;
+- `columns/<sha256>.npz`: an accepted submission's per-video column sums per task, from which the
+  tie intervals of its boards are drawn (`leaderboard.ranking.VideoSums`);
+- `ties.json`: the tie intervals computed, by the two contents (`leaderboard.ranking`).
 
 Everything here is written by refusal-bench; what it keeps of a submission is what validation
-made of it. `leaderboard build --fresh` ignores the cache.
+made of it. `leaderboard build --fresh` validates every submission again.
 """
 
 from __future__ import annotations

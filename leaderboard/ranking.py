@@ -5,16 +5,19 @@ Two submissions next to each other on a metric share a place when the 95% paired
 interval of their difference contains 0 (as `benchmark.metrics.bootstrap.paired_bootstrap`: both
 resampled with the same video draws, each over the samples it scored, which for complete runs
 are the same), or when their values are equal. The intervals are computed when the summary is
-built, from each submission's per-sample records (`data/<folder>/<task>.jsonl`), and cached by
-the two contents, so a rebuild computes only the pairs that a new submission makes.
+built, from each submission's per-video column sums (kept by the process that validated it,
+`VideoSums`; else worked out from its download, `data/<folder>/<task>.jsonl`), and cached by the
+two contents, so a rebuild computes only the pairs that a new submission makes.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import numpy as np
 
@@ -78,6 +81,7 @@ class TieFinder:
         self.cache_path = cache_path
         stored = _read(cache_path)
         self.code = code
+        self.video_sums = VideoSums(cache_path.parent / "columns", code)
         self.known: dict[str, bool] = stored["ties"] if stored.get("code") == code else {}
 
     def board(self, task: str, judge: str, entries: list[dict[str, Any]]) -> dict[str, list]:
@@ -120,25 +124,21 @@ class TieFinder:
         """The 95% interval of each wanted pair's difference: every submission's per-video column
         sums, one matrix of multinomial video weights (seeded), a pair tied when its interval of
         statistic(a) − statistic(b) over the same draws contains 0."""
-        samples = self.reference.task(task).samples
-        videos = {video: k for k, video in enumerate(dict.fromkeys(s.video.path for s in samples))}
+        official = self.reference.task(task)
+        n_videos = len(video_index(official.samples))
         rng = np.random.default_rng(0)
-        weights = rng.multinomial(len(videos), np.full(len(videos), 1 / len(videos)),
+        weights = rng.multinomial(n_videos, np.full(n_videos, 1 / n_videos),
                                   size=TIE_RESAMPLES).astype(float)  # fmt: skip
         sums: dict[str, dict[str, np.ndarray] | None] = {}
 
         def resampled(row) -> dict[str, np.ndarray] | None:
             if row["digest"] not in sums:
-                columns, ids, video_of = self._columns(task, judge, family, row)
-                if not ids:
+                per_video = self._per_video(task, judge, family, official, row)
+                if per_video is None:
                     sums[row["digest"]] = None
-                    return None
-                index = np.array([videos[video_of[i]] for i in ids], dtype=int)
-                names = list(columns)
-                per_video = np.zeros((len(videos), len(names)))
-                np.add.at(per_video, index, np.column_stack([columns[n] for n in names]))
-                drawn = weights @ per_video
-                sums[row["digest"]] = {n: drawn[:, j] for j, n in enumerate(names)}
+                else:
+                    names, matrix = per_video
+                    sums[row["digest"]] = dict(zip(names, (weights @ matrix.T).T, strict=True))
             return sums[row["digest"]]
 
         for metric, pairs in candidates.items():
@@ -159,22 +159,89 @@ class TieFinder:
                 low, high = np.quantile(finite, [0.025, 0.975])
                 self.known[key] = bool(low <= 0 <= high)
 
-    def _columns(self, task, judge, family, row):
-        """A submission's per-item columns on a task, its scored ids and their videos (read
-        when a board needs them and not kept: a board keeps only their resampled sums)."""
+    def _per_video(self, task, judge, family, official, row) -> PerVideo | None:
+        """A submission's per-video column sums: as its validation kept them (`VideoSums`), or
+        else from its download (`data/<folder>/<task>.jsonl`), read and not kept."""
+        kept = self.video_sums.read(row["digest"], task, judge, official.digest)
+        if kept is not MISSING:
+            return kept
         path = (self.out / row["rows"]).with_suffix(".jsonl")
         if not path.is_file():  # data written by an older build: no interval, no shared place
-            return {}, [], {}
+            return None
         judgments = [
             from_dict(Judgment, record["judgment"])
             for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
             if record.get("judgment")
         ]
-        samples = self.reference.task(task).samples
-        scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
-        videos = {sample.id: sample.video.path for sample, _ in scored}
-        columns = {k: np.asarray(v, dtype=float) for k, v in family.columns(scored).items()}
-        return columns, [s.id for s, _ in scored], videos
+        return per_video_sums(official.samples, judgments, family=family, judge=judge)
+
+
+def video_index(samples) -> dict[str, int]:
+    """Each video of a task by its position in the official sample order: the units that the
+    bootstrap draws."""
+    return {video: k for k, video in enumerate(dict.fromkeys(s.video.path for s in samples))}
+
+
+#: column names, and the sum of each column's per-item values per video (a row per column)
+PerVideo = tuple[list[str], np.ndarray]
+
+
+def per_video_sums(samples, judgments, *, family, judge) -> PerVideo | None:
+    """The per-video sums of `family.columns` of the scored items (videos in `video_index`
+    order): what every resampled statistic of a submission is made of. None when nothing was
+    scored."""
+    scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
+    if not scored:
+        return None
+    videos = video_index(samples)
+    index = np.array([videos[sample.video.path] for sample, _ in scored], dtype=int)
+    columns = family.columns(scored)
+    n = len(videos)
+    sums = [np.bincount(index, weights=column, minlength=n) for column in columns.values()]
+    return list(columns), np.stack(sums)
+
+
+MISSING = object()  # `VideoSums.read`: nothing kept for this submission and task
+
+
+class VideoSums:
+    """Each accepted submission's `per_video_sums` per task, worked out by the process that
+    validated it (`SITE/.cache/columns/<sha256>.npz`), so that a build's tie intervals need not
+    read and re-score every submission's downloads in the main process. A file is used only for
+    the code, judge and official samples it was made with."""
+
+    def __init__(self, folder: Path, code: str) -> None:
+        self.folder = folder
+        self.code = code
+
+    def write(self, digest: str, judge: str, tasks: dict[str, tuple[Any, dict]]) -> None:
+        """`tasks`: task -> (its official data, the submission's judgments by sample id). One
+        array per task (a row per column), so that a board reads one array of each file."""
+        arrays: dict[str, np.ndarray] = {}
+        about: dict[str, Any] = {"code": self.code, "judge": judge, "samples": {}, "names": {}}
+        for task, (official, judgments) in tasks.items():
+            sums = per_video_sums(official.samples, judgments, family=official.family, judge=judge)
+            about["samples"][task] = official.digest
+            if sums is not None:
+                about["names"][task], arrays[task] = sums
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".{digest}.{os.getpid()}.partial.npz"
+        np.savez(partial, about=np.array(json.dumps(about)), **arrays)
+        partial.replace(self.folder / f"{digest}.npz")
+
+    def read(self, digest: str, task: str, judge: str, samples_digest: str):
+        """The kept sums (None: nothing scored), or `MISSING` when no usable file holds them."""
+        try:
+            with np.load(self.folder / f"{digest}.npz", allow_pickle=False) as kept:
+                about = json.loads(str(kept["about"]))
+                if (about["code"], about["judge"]) != (self.code, judge):
+                    return MISSING
+                if about["samples"].get(task) != samples_digest:
+                    return MISSING
+                names = about["names"].get(task)
+                return None if names is None else (names, kept[task])
+        except (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile):  # absent, damaged
+            return MISSING
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from benchmark.metrics.summary import pooled
 from benchmark.model_card import display_name
 from benchmark.records import Judgment, from_dict, to_dict, write_json
 from leaderboard.cache import DigestMemo, Entry, Outcome, ValidationCache, code_digest
-from leaderboard.ranking import TieFinder
+from leaderboard.ranking import TieFinder, VideoSums
 from leaderboard.sample_data import (
     data_folder,
     rows_path,
@@ -223,6 +223,11 @@ def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, 
         return Outcome(None, validation.problems, validation.official)
     run = validation.run
     write_sample_data(out, digest, validation.records)
+    VideoSums(out / ".cache" / "columns", code_digest()).write(
+        digest,
+        run["judge"]["name"],
+        {task: (reference.task(task), r.judgments) for task, r in validation.records.items()},
+    )
     results = validation.results
     entry = Entry(
         id=submission.id,

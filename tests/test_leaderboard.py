@@ -393,7 +393,8 @@ def test_csv_cells_cannot_run_as_formulas():
 def test_neighbours_the_data_cannot_tell_apart_share_a_place(runs, tmp_path, capsys):
     """A copy of `random` with one answer turned into a refusal differs from it by one item:
     the paired bootstrap interval of the difference contains 0, so the two share a place;
-    always-refuse and always-answer stay apart. A rebuild reuses the cached intervals."""
+    always-refuse and always-answer stay apart. A rebuild reuses the cached intervals; without
+    them, the same intervals come from the sums kept at validation, or else the downloads."""
     subs = tmp_path / "subs"
     for model in ("random", "always-refuse", "always-answer"):
         shutil.copytree(runs / model, subs / model)
@@ -428,6 +429,19 @@ def test_neighbours_the_data_cannot_tell_apart_share_a_place(runs, tmp_path, cap
     assert {sid: int(rank) for rank, sid in places} == {"always-refuse": 4, "always-answer": 1,
                                                         "random": 2, "random-twin": 2}  # fmt: skip
     cached = json.loads((site / ".cache" / "ties.json").read_text())["ties"]
+    build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
+    assert json.loads((site / ".cache" / "ties.json").read_text())["ties"] == cached
+    # computed again from the per-video sums kept at validation alone, then from the downloads
+    downloads = {p: p.read_bytes() for p in (site / "data").glob("*/*.jsonl")}
+    for path in downloads:
+        path.unlink()
+    (site / ".cache" / "ties.json").unlink()
+    build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
+    assert json.loads((site / ".cache" / "ties.json").read_text())["ties"] == cached
+    for path, data in downloads.items():
+        path.write_bytes(data)
+    shutil.rmtree(site / ".cache" / "columns")
+    (site / ".cache" / "ties.json").unlink()
     build_site(sorted(subs.iterdir()), site, OfficialReference(), progress=False)
     assert json.loads((site / ".cache" / "ties.json").read_text())["ties"] == cached
 

@@ -286,3 +286,47 @@ def test_rendering_reads_only_the_summary_and_computes_no_metric(
         page.unlink()
     assert render.render(out) == ["always-answer", "always-refuse", "random"]
     assert site_files(out) == before
+
+
+def test_tie_sums_are_kept_at_validation_for_their_code_judge_and_samples_only(
+    submissions, tmp_path
+):
+    """The per-video column sums that the tie intervals need are written by the process that
+    validated a submission, equal to those worked out again from its download, and are used
+    only for the code, judge and official samples they were made with."""
+    from collections import Counter
+
+    from benchmark.families import family_named
+    from benchmark.records import Judgment, from_dict
+    from leaderboard.cache import code_digest
+    from leaderboard.ranking import MISSING, VideoSums, per_video_sums, video_index
+
+    out = tmp_path / "site"
+    build(submissions, out)
+    summary = json.loads((out / "data" / "summary.json").read_text())
+    reference = OfficialReference()
+    kept = VideoSums(out / ".cache" / "columns", code_digest())
+    checked = 0
+    for entry in summary["entries"]:
+        for task, rows in entry["rows"].items():
+            official = reference.task(task)
+            names, sums = kept.read(entry["digest"], task, entry["judge"], official.digest)
+            download = (out / rows).with_suffix(".jsonl").read_text().splitlines()
+            judgments = [from_dict(Judgment, json.loads(line)["judgment"]) for line in download]
+            family = family_named(entry["results"]["tasks"][task]["family"])
+            again = per_video_sums(official.samples, judgments, family=family, judge=entry["judge"])
+            assert names == again[0] and (sums == again[1]).all()
+            per_video = Counter(s.video.path for s in official.samples)  # every item is scored
+            videos = video_index(official.samples)
+            assert sums[names.index("n")].tolist() == [per_video[v] for v in videos]
+            checked += 1
+    assert checked == 6  # 3 submissions × 2 tasks
+    entry = summary["entries"][0]
+    task, official = "synth_qa", reference.task("synth_qa")
+    assert kept.read(entry["digest"], task, entry["judge"], official.digest) is not MISSING
+    assert kept.read(entry["digest"], task, "openai:gpt-4o", official.digest) is MISSING
+    assert kept.read(entry["digest"], task, entry["judge"], "0" * 64) is MISSING
+    other_code = VideoSums(out / ".cache" / "columns", "another version of refusal-bench")
+    assert other_code.read(entry["digest"], task, entry["judge"], official.digest) is MISSING
+    (out / ".cache" / "columns" / f"{entry['digest']}.npz").write_bytes(b"PK\x03\x04damaged")
+    assert kept.read(entry["digest"], task, entry["judge"], official.digest) is MISSING
