@@ -16,18 +16,16 @@ uninterrupted run. A sample whose generation failed is retried when the run is r
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmark import sharding
 from benchmark.errors import BenchmarkError, EndpointDown, UsageError
+from benchmark.generating import generate_responses, latest_responses
 from benchmark.metrics import METRICS, summarize_task
-from benchmark.models import Model, Request, load_model
+from benchmark.models import Model, load_model
 from benchmark.progress import Progress
-from benchmark.prompts import render_prompt
 from benchmark.protocols import protocol_of
 from benchmark.provenance import finish_run_info, record_task, start_run_info
 from benchmark.records import (
@@ -43,7 +41,7 @@ from benchmark.registry import TaskSpec, load_registry
 from benchmark.run_records import Results, RunInfo
 from benchmark.scorers import Judge, JudgeSpec, load_judge
 from benchmark.task_loading import load_task
-from benchmark.video import FrameCache, FrameSpec, VideoError, VideoLoader
+from benchmark.video import FrameCache, FrameSpec, VideoLoader
 
 
 @dataclass
@@ -143,11 +141,19 @@ def _run_tasks(config: RunConfig, specs, model, judge, info, output: Path):
             _generate_part(model, spec, samples, path, config, videos, rank, size)
             sharding.wait_for_parts(path, size)
             sharding.merge_parts(path, size, samples)
-            responses = _latest_responses(path)
+            responses = latest_responses(path)
         elif config.generate:
-            responses = _generate(model, spec, samples, path, config, videos)
+            responses = generate_responses(
+                model,
+                spec,
+                samples,
+                path,
+                videos,
+                batch_size=config.batch_size,
+                progress=config.progress,
+            )
         else:
-            responses = _latest_responses(path)
+            responses = latest_responses(path)
         judgments = _score(judge, spec, samples, responses, path, config)
         errors = sum(1 for s in samples if s.id in responses and not responses[s.id].ok)
         summary = summarize_task(
@@ -209,11 +215,19 @@ def _generate_share(config: RunConfig, model: Model, specs, rank: int, size: int
 
 def _generate_part(model, spec, samples, path, config, videos, rank: int, size: int) -> None:
     """Generate this rank's share of a task into its part file and mark it done."""
-    merged = _latest_responses(path)
+    merged = latest_responses(path)
     share = [
         s for s in sharding.shard(samples, rank, size) if s.id not in merged or not merged[s.id].ok
     ]
-    _generate(model, spec, share, sharding.part_path(path, rank), config, videos)
+    generate_responses(
+        model,
+        spec,
+        share,
+        sharding.part_path(path, rank),
+        videos,
+        batch_size=config.batch_size,
+        progress=config.progress,
+    )
     sharding.mark_done(path, rank, size)
 
 
@@ -252,107 +266,6 @@ def score_run(
         generate=False,
     )
     return run(config)
-
-
-def _generate(
-    model: Model,
-    spec: TaskSpec,
-    samples: list[Sample],
-    path: Path,
-    config: RunConfig,
-    videos: VideoLoader | None = None,
-) -> dict[str, Response]:
-    done = _latest_responses(path)
-    todo = [s for s in samples if s.id not in done or not done[s.id].ok]
-    if videos is not None:  # the queries of one video together: it is decoded once
-        todo.sort(key=lambda s: (s.video.path, s.video.start or 0.0, s.video.end or 0.0))
-    size = max(1, config.batch_size or model.batch_size)
-    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-    with (
-        Progress(len(todo), f"{spec.name}: generate", bar=config.progress) as progress,
-        ThreadPoolExecutor(1, thread_name_prefix="decode-ahead") as decoder,
-    ):
-        # the next batch's frames are decoded while the model generates this one's: one batch
-        # ahead, so at most two batches of frames are held beyond the frame cache
-        ahead = [decoder.submit(_prepare, model, spec, batch, videos) for batch in batches[:1]]
-        for k, batch in enumerate(batches):
-            prepared = ahead.pop().result()
-            if k + 1 < len(batches):
-                ahead.append(decoder.submit(_prepare, model, spec, batches[k + 1], videos))
-            new = _generate_batch(model, spec, batch, videos, prepared=prepared)
-            append_records(path, new)
-            done.update((r.sample_id, r) for r in new)
-            progress.update(len(batch))
-    return done
-
-
-def _prepare(
-    model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None
-) -> tuple[list[Request], list[Response]]:
-    """The requests of a batch (its frames decoded) and the samples whose video failed."""
-    requests, failed = [], []
-    for sample in batch:
-        try:
-            frames = videos.frames(sample.video) if videos is not None else None
-        except VideoError as exc:  # recorded for this sample; the others go on
-            failed.append(Response(sample.id, model.name, error=f"VideoError: {exc}"))
-            continue
-        requests.append(_request(spec, sample, frames))
-    return requests, failed
-
-
-def _generate_batch(
-    model: Model,
-    spec: TaskSpec,
-    batch: list[Sample],
-    videos: VideoLoader | None = None,
-    *,
-    prepared: tuple[list[Request], list[Response]] | None = None,
-) -> list[Response]:
-    requests, failed = prepared or _prepare(model, spec, batch, videos)
-    if not requests:
-        return failed
-    batch = [s for s in batch if s.id in {r.sample_id for r in requests}]
-    started = time.perf_counter()
-    try:
-        texts = model.generate(requests)
-        if len(texts) != len(requests):
-            raise RuntimeError(f"model returned {len(texts)} outputs for {len(requests)} requests")
-        latency = (time.perf_counter() - started) / len(batch)
-        return failed + [
-            Response(s.id, model.name, text=t, latency_s=latency)
-            for s, t in zip(batch, texts, strict=True)
-        ]
-    except (UsageError, EndpointDown):  # the model cannot take these inputs, or is gone
-        raise
-    except Exception as exc:
-        if len(batch) == 1:  # recorded in the run file, counted in the results, retried on resume
-            return [
-                *failed,
-                Response(batch[0].id, model.name, error=f"{type(exc).__name__}: {exc}"),
-            ]
-        return failed + [r for s in batch for r in _generate_batch(model, spec, [s], videos)]
-
-
-def _request(spec: TaskSpec, sample: Sample, frames=None) -> Request:
-    return Request(
-        sample_id=sample.id,
-        task=spec.name,
-        family=spec.family,
-        question=sample.question,
-        prompt=render_prompt(sample.question, spec.prompt),
-        video=sample.video,
-        duration=sample.duration,
-        frames=frames,
-        generation=spec.generation,
-    )
-
-
-def _latest_responses(path: Path) -> dict[str, Response]:
-    if not path.exists():
-        return {}
-    responses, _ = read_run_file(path)
-    return {r.sample_id: r for r in responses}
 
 
 # --- scoring -----------------------------------------------------------------------------------

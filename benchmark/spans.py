@@ -93,12 +93,15 @@ def _unit_of(raw: str | None, prefix: str | None) -> str | None:
     return "s"
 
 
+_MINUTES = re.compile(r"\d\s*m", re.I)
+
+
 def time_tokens(text: str) -> list[TimeToken]:
     """Every time value in the text, in reading order."""
     out = []
     for m in _TIME.finditer(text):
         value = m["value"]
-        clock = ":" in value or bool(re.search(r"\d\s*m", value, re.I))
+        clock = ":" in value or bool(_MINUTES.search(value))
         unit = None if clock else _unit_of(m["unit"], m["prefix"])
         out.append(TimeToken(m.start(), m.end(), to_seconds(value), unit, clock))
     return out
@@ -201,13 +204,15 @@ _START_KEYS = ("start", "start_time", "starttime", "begin", "start_sec", "start_
 _END_KEYS = ("end", "end_time", "endtime", "finish", "end_sec", "end_s", "to", "stop", "offset")
 
 
+_OPENING = re.compile(r"[{\[(]")
+_JSON = json.JSONDecoder()
+
+
 def _json_values(text: str) -> list[tuple[int, int, object]]:
     """Every JSON (or Python literal) object or list in the text, outermost first."""
     out, k = [], 0
-    while k < len(text):
-        if text[k] not in "{[(":
-            k += 1
-            continue
+    while (opening := _OPENING.search(text, k)) is not None:
+        k = opening.start()
         value, stop = _decode_at(text, k)
         if stop is None:
             k += 1
@@ -220,7 +225,7 @@ def _json_values(text: str) -> list[tuple[int, int, object]]:
 
 def _decode_at(text: str, k: int):
     try:
-        value, stop = json.JSONDecoder().raw_decode(text, k)
+        value, stop = _JSON.raw_decode(text, k)
         return value, stop
     except ValueError:
         pass

@@ -5,8 +5,8 @@ synthetic synth_hivtg videos, with a fresh frame cache for each measurement:
 
 1. decode: every batch's frames, alone (`VideoLoader`);
 2. generate: the model on those decoded batches, alone;
-3. the runner's generation loop (`benchmark.runner._generate`): decoding on a background thread
-   one batch ahead of the model.
+3. the runner's generation loop (`benchmark.generating.generate_responses`): decoding on a
+   background thread one batch ahead of the model.
 
 Target: 3 ≤ 0.75 × (1 + 2), with outputs identical to those of 2. On a GPU the model runs
 beside the CPU's decoder anyway; on a CPU the model gets all cores but one (`--threads`, the
@@ -23,12 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmark import runner
+from benchmark.generating import generate_responses, prepare
 from benchmark.models import load_model
 from benchmark.models.tiny import tiny_qwen2_vl
 from benchmark.records import read_run_file
 from benchmark.registry import load_registry
-from benchmark.runner import RunConfig
 from benchmark.task_loading import load_task
 from benchmark.video import FrameCache, VideoLoader
 
@@ -66,20 +65,19 @@ def main() -> None:
         def loader() -> VideoLoader:
             return VideoLoader(loaded.video_root, model.frame_spec, FrameCache())
 
-        model.generate(runner._prepare(model, spec, batches[0], loader())[0])  # warm up
+        model.generate(prepare(model, spec, batches[0], loader())[0])  # warm up
         start = time.perf_counter()
         videos = loader()
-        prepared = [runner._prepare(model, spec, batch, videos)[0] for batch in batches]
+        prepared = [prepare(model, spec, batch, videos)[0] for batch in batches]
         decode = time.perf_counter() - start
         start = time.perf_counter()
         alone = [text for requests in prepared for text in model.generate(requests)]
         generate = time.perf_counter() - start
 
-        config = RunConfig(model="hf", tasks="synth_hivtg", output=tmp / "run", progress=False)
         path = tmp / "run" / "samples" / "synth_hivtg.jsonl"
         path.parent.mkdir(parents=True)
         start = time.perf_counter()
-        runner._generate(model, spec, samples, path, config, loader())
+        generate_responses(model, spec, samples, path, loader(), progress=False)
         overlapped = time.perf_counter() - start
         responses = {r.sample_id: r.text for r in read_run_file(path)[0]}
         same = [responses[s.id] for s in samples] == alone

@@ -140,9 +140,9 @@ def test_the_training_prompt_is_the_evaluation_prompt(qwen25):
     from baselines.common import chat_prompt, frames_for
     from baselines.data import prompt
     from baselines.ra_rft.train import WithFrames
+    from benchmark.generating import request_for
     from benchmark.models.hf import request_text
     from benchmark.registry import load_registry
-    from benchmark.runner import _request
 
     processor = AutoProcessor.from_pretrained(qwen25)
     config = RecipeConfig(model="-", tasks="synth_qa,synth_hivtg", limit=3, frames=4)
@@ -152,7 +152,7 @@ def test_the_training_prompt_is_the_evaluation_prompt(qwen25):
     for sample in samples:
         example = prompt(sample)
         frames = frames_for(loader, example["video"])
-        evaluation = request_text(processor, _request(specs[sample.task], sample, frames), True)
+        evaluation = request_text(processor, request_for(specs[sample.task], sample, frames), True)
         assert chat_prompt(processor, example, frames) == evaluation
         rows = {k: [v] for k, v in example.items()}
         assert WithFrames(loader, processor)(rows)["prompt"] == [evaluation]
