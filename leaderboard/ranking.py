@@ -81,7 +81,7 @@ class TieFinder:
         self.cache_path = cache_path
         stored = _read(cache_path)
         self.code = code
-        self.video_sums = VideoSums(cache_path.parent / "columns", code)
+        self.video_sums = VideoSums.of_site(out, code)
         self.known: dict[str, bool] = stored["ties"] if stored.get("code") == code else {}
 
     def board(self, task: str, judge: str, entries: list[dict[str, Any]]) -> dict[str, list]:
@@ -213,6 +213,10 @@ class VideoSums:
     def __init__(self, folder: Path, code: str) -> None:
         self.folder = folder
         self.code = code
+
+    @classmethod
+    def of_site(cls, site: Path, code: str) -> VideoSums:
+        return cls(site / ".cache" / "columns", code)
 
     def write(self, digest: str, judge: str, tasks: dict[str, tuple[Any, dict]]) -> None:
         """`tasks`: task -> (its official data, the submission's judgments by sample id). One

@@ -223,7 +223,7 @@ def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, 
         return Outcome(None, validation.problems, validation.official)
     run = validation.run
     write_sample_data(out, digest, validation.records)
-    VideoSums(out / ".cache" / "columns", code_digest()).write(
+    VideoSums.of_site(out, code_digest()).write(
         digest,
         run["judge"]["name"],
         {task: (reference.task(task), r.judgments) for task, r in validation.records.items()},

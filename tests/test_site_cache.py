@@ -305,7 +305,7 @@ def test_tie_sums_are_kept_at_validation_for_their_code_judge_and_samples_only(
     build(submissions, out)
     summary = json.loads((out / "data" / "summary.json").read_text())
     reference = OfficialReference()
-    kept = VideoSums(out / ".cache" / "columns", code_digest())
+    kept = VideoSums.of_site(out, code_digest())
     checked = 0
     for entry in summary["entries"]:
         for task, rows in entry["rows"].items():
@@ -326,7 +326,7 @@ def test_tie_sums_are_kept_at_validation_for_their_code_judge_and_samples_only(
     assert kept.read(entry["digest"], task, entry["judge"], official.digest) is not MISSING
     assert kept.read(entry["digest"], task, "openai:gpt-4o", official.digest) is MISSING
     assert kept.read(entry["digest"], task, entry["judge"], "0" * 64) is MISSING
-    other_code = VideoSums(out / ".cache" / "columns", "another version of refusal-bench")
+    other_code = VideoSums.of_site(out, "another version of refusal-bench")
     assert other_code.read(entry["digest"], task, entry["judge"], official.digest) is MISSING
     (out / ".cache" / "columns" / f"{entry['digest']}.npz").write_bytes(b"PK\x03\x04damaged")
     assert kept.read(entry["digest"], task, entry["judge"], official.digest) is MISSING
