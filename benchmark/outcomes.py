@@ -26,11 +26,13 @@ hedges ("not sure", "not exactly") do not refuse.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from benchmark.prefilter import Prefilter
 from benchmark.spans import Span, SpanMatch, clean, find_spans, normalize_span, pick_span
 from benchmark.words import VERBS, lemmas
 
@@ -140,6 +142,7 @@ _DENIED_WORDS = re.compile(
 _CLAUSE_END = re.compile(r",|\b(?:but|however|though|although|yet|while)\b", re.I)
 _UNTIL = re.compile(r"\b(?:until|till|before|after)\b", re.I)
 _PRECISE = re.compile(r"\s*(?:the\s+)?(?:exact|precise|specific)\w*", re.I)
+_SUCH = re.compile(r"\s*such\b", re.I)
 _KNOWING = {"tell", "told", "say", "determine", "determined", "judge", "assess", "know", "confirm"}
 _UNKNOWING = re.compile(
     r"\b(?:i|we)\s*(?:do not|don't|did not|didn't|cannot|can't)\s+(?:really\s+)?know\b|"
@@ -195,6 +198,11 @@ def stems(text: str) -> set[str]:
     return lemmas(text, stop=_STOP, min_length=3)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a task's queries, asked of every answer to them
+def query_stems(query: str) -> frozenset[str]:
+    return frozenset(stems(query))
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: split after . ! ? ;, at line breaks and at a period glued
     to the next sentence ("…the video.The query…", as the released refusals write)."""
@@ -223,12 +231,15 @@ def refusal_cue(
     whole = _VERDICT_ONLY.match(text) or _FLAG.search(text)
     if whole:
         return whole.group(0).strip()
-    wanted = stems(query)
+    contrast = _QUERY_VERSUS_VIDEO.search(text)
+    candidates = [s for s in sentences(text) if _MAY_REFUSE.may_match(s)]
+    if contrast is None and not candidates:
+        return None  # most answers that give a span: nothing in them could refuse
+    wanted = query_stems(query)
     attributed = span_context is not None and _attributes_span(span_context, wanted)
-    contrast = None if attributed else _QUERY_VERSUS_VIDEO.search(text)
-    if contrast:
+    if contrast and not attributed:
         return contrast.group(0)
-    for sentence in sentences(text):
+    for sentence in candidates:
         cue = _sentence_cue(sentence, wanted, attributed, span_context is not None, qa)
         if cue:
             return cue
@@ -260,7 +271,7 @@ def _sentence_cue(
         if timed and has_span:
             return True
         obj = _CLAUSE_END.split(obj, maxsplit=1)[0]
-        if re.match(r"\s*such\b", obj, re.I) or find_spans(obj):
+        if _SUCH.match(obj) or find_spans(obj):
             return False  # "no such event", "nothing between 0 and 10 s": the span is denied
         named = bool(wanted and stems(obj) & wanted)
         return attributed and not named
@@ -305,6 +316,13 @@ def _sentence_cue(
     return unknowing.group(0) if unknowing and but is None else None
 
 
+#: A sentence that none of the patterns `_sentence_cue` refuses by can match cannot refuse: most
+#: sentences of answers that give a span are passed over without reading them further.
+_MAY_REFUSE = Prefilter(
+    [_PREMISE, _INABILITY, _ABSENCE, _MISMATCH, _CONTRAST, _DENIED_WORDS, _UNKNOWING]
+)
+
+
 _APPEAR = re.compile(r"\b(?:appear(?:s|ed)?|seem(?:s|ed)?)\s*$", re.I)
 _BEING_THERE = re.compile(
     r"\s*(?:$|[.,;:!?]|(?:in|at|on|anywhere|there|during|throughout|ever|again|here|"
@@ -338,7 +356,7 @@ def best_span(matches: list[SpanMatch], text: str, query: str) -> SpanMatch | No
     """
     if not matches:
         return None
-    wanted = stems(query)
+    wanted = query_stems(query)
     cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
     clauses = [(a, b) for a, b in pairwise(cuts) if b > a]
 
@@ -382,6 +400,7 @@ def read_grounding(
     return Reading("span", best.span if as_written else normalize_span(best.span, duration))
 
 
+_YES_OR_NO = re.compile(r"^\W*(?:yes|no)\b", re.I)
 _YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|does|do|did|can|could|has|have|had|will|would|should)\b", re.I
 )
@@ -403,7 +422,7 @@ def read_qa(answer: str, question: str = "") -> Reading:
     answer = clean(answer)
     if not answer.strip():
         return Reading("unparsed")
-    yes_no_reply = _YES_NO.match(question) and re.match(r"^\W*(?:yes|no)\b", answer, re.I)
+    yes_no_reply = _YES_NO.match(question) and _YES_OR_NO.match(answer)
     if yes_no_reply or _EXISTENCE_QUESTION.search(question):
         strong = _STRONG_QA.search(answer)
         return Reading("refusal", None, strong.group(0)) if strong else Reading("answer")

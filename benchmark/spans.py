@@ -57,6 +57,10 @@ class TimeToken:
     clock: bool
 
 
+_MIN_SEC_VALUE = re.compile(r"(\d+)\s*m(?:in)?\s*(\d+(?:\.\d+)?)\s*s(?:ec)?", re.I)
+_MARK = re.compile(r"\s*mark$")
+
+
 def to_seconds(token: str) -> float:
     """'12.5' -> 12.5; '12,5' -> 12.5; '01:05' -> 65.0; '1:02:03.5' -> 3723.5; '1m05s' -> 65.0.
 
@@ -64,7 +68,7 @@ def to_seconds(token: str) -> float:
     (150.0, 3600.0, 0.5, 12.5)
     """
     token = token.strip().replace(",", ".")
-    minutes = re.fullmatch(r"(\d+)\s*m(?:in)?\s*(\d+(?:\.\d+)?)\s*s(?:ec)?", token, re.I)
+    minutes = _MIN_SEC_VALUE.fullmatch(token)
     if minutes:
         return float(minutes[1]) * 60 + float(minutes[2])
     seconds = 0.0
@@ -75,7 +79,7 @@ def to_seconds(token: str) -> float:
 
 def _unit_of(raw: str | None, prefix: str | None) -> str | None:
     word = (raw or prefix or "").strip(" -=").lower()
-    word = re.sub(r"\s*mark$", "", word)
+    word = _MARK.sub("", word)
     if not word:
         return None
     if word in ("%",):
@@ -94,10 +98,13 @@ def _unit_of(raw: str | None, prefix: str | None) -> str | None:
 
 
 _MINUTES = re.compile(r"\d\s*m", re.I)
+_DIGIT = re.compile(r"\d")
 
 
 def time_tokens(text: str) -> list[TimeToken]:
     """Every time value in the text, in reading order."""
+    if not _DIGIT.search(text):
+        return []  # every time value has a digit; most refusals have none
     out = []
     for m in _TIME.finditer(text):
         value = m["value"]
@@ -134,6 +141,7 @@ _END_GAP = re.compile(
 )
 
 
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s")
 _START_WORD = re.compile(r"\b(?:start\w*|begin\w*|onset)\b", re.I)
 _END_WORD = re.compile(r"\b(?:end|ends|ending|ended|finish\w*|stop\w*|conclud\w*|lasts)\b", re.I)
 
@@ -175,7 +183,7 @@ def _prose_and_labelled(text: str, fps, duration) -> list[SpanMatch]:
         narrated = bool(
             _START_WORD.search(before[-25:] + text[a.end : a.end + 30])
             and _END_WORD.search(gap + text[b.end : b.end + 25])
-            and not re.search(r"[.;!?]\s", gap)
+            and not _SENTENCE_BREAK.search(gap)
         )
         if len(gap) > 60:
             matched = False

@@ -22,39 +22,51 @@ Scored = Sequence[tuple[Sample, Judgment]]
 Columns = dict[str, list[float]]
 
 
+#: the per-item columns of `columns`, in order
+COLUMNS = (
+    "n", "tp", "fn", "fp", "tn", "gold_relevant", "ra_iou", "ra_iou_relevant", "unparsed",
+    *(f"ra_iou>={m}" for m in grounding.RECALL_THRESHOLDS),
+    "jaccard", "sbert_tn", "llm_tn",
+)  # fmt: skip
+
+
 def columns(scored: Scored) -> Columns:
     """Per-item columns (one value per scored item): the confusion cells, RA-IoU and whether it
     reaches each R@m threshold, the category Jaccard of gold-irrelevant items (∅ predicted for a
     missed refusal), whether the output was unparsed, and the explanation scores of correct
     refusals (0 elsewhere)."""
-    names = ["n", "tp", "fn", "fp", "tn", "gold_relevant", "ra_iou", "ra_iou_relevant", "unparsed"]
-    names += [f"ra_iou>={m}" for m in grounding.RECALL_THRESHOLDS]
-    cols: dict[str, list] = {name: [] for name in [*names, "jaccard", "sbert_tn", "llm_tn"]}
-    for sample, judgment in scored:
-        gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
-        value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
-        tn = not gold and not pred
-        cols["n"].append(1)
-        cols["tp"].append(gold and pred)
-        cols["fn"].append(gold and not pred)
-        cols["fp"].append(not gold and pred)
-        cols["tn"].append(tn)
-        cols["gold_relevant"].append(gold)
-        cols["ra_iou"].append(value)
-        cols["ra_iou_relevant"].append(value if gold else 0.0)
-        cols["unparsed"].append(grounding.is_unparsed(pred, judgment.span))
-        for m in grounding.RECALL_THRESHOLDS:
-            cols[f"ra_iou>={m}"].append(value >= m)
-        cols["jaccard"].append(
-            0.0
-            if gold
-            else grounding.category_jaccard(() if pred else judgment.categories, sample.categories)
-        )
-        cols["sbert_tn"].append(judgment.sbert if tn and judgment.sbert is not None else 0.0)
-        cols["llm_tn"].append(
-            judgment.consistency if tn and judgment.consistency is not None else 0.0
-        )
-    return {k: [float(x) for x in v] for k, v in cols.items()}
+    rows = [_row(sample, judgment) for sample, judgment in scored]
+    values = zip(*rows, strict=True) if rows else ((),) * len(COLUMNS)
+    return {name: list(column) for name, column in zip(COLUMNS, values, strict=True)}
+
+
+def _row(sample: Sample, judgment: Judgment) -> tuple[float, ...]:
+    """One item's value of each of `COLUMNS`, as floats."""
+    gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
+    value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
+    tn = not gold and not pred
+    jaccard = (
+        0.0
+        if gold
+        else grounding.category_jaccard(() if pred else judgment.categories, sample.categories)
+    )
+    sbert = judgment.sbert if tn and judgment.sbert is not None else 0.0
+    llm = judgment.consistency if tn and judgment.consistency is not None else 0.0
+    return (
+        1.0,
+        float(gold and pred),
+        float(gold and not pred),
+        float(not gold and pred),
+        float(tn),
+        float(gold),
+        float(value),
+        float(value) if gold else 0.0,
+        float(grounding.is_unparsed(pred, judgment.span)),
+        *(float(value >= m) for m in grounding.RECALL_THRESHOLDS),
+        float(jaccard),
+        float(sbert),
+        float(llm),
+    )
 
 
 def undefined(scored: Scored) -> dict[str, str]:

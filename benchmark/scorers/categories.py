@@ -180,6 +180,7 @@ def _negated(text: str, span: int = 5) -> set[str]:
 #: The clause after a contrast ("whereas the cup is on the shelf", "rather than under it")
 _AGAINST = re.compile(r"\b(?:whereas|while|but|instead|rather|not)\b[^.;,]{0,60}")
 _BEFORE_NOT = re.compile(r"([^,;.]{0,60}),\s*(?:and\s+)?not\b")
+_COMMA_NOT = re.compile(r",\s*(?:and\s+)?not\b")  # how every match of _BEFORE_NOT ends
 #: "… whereas the footage shows a plate": what the video shows set against what the query asks
 _SHOWS_INSTEAD = re.compile(
     r"\b(?:whereas|while|but|instead|rather|vs|versus)\b[^.;]{0,40}\b(?:footage|video|clip|segment|scene)\s+"
@@ -216,7 +217,8 @@ class _Contrast:
         text = re.sub(r"\brather than\b", " instead of ", text)
         asked = frozenset(words(query))
         contrasted = set(words(" ".join(m.group(0) for m in _AGAINST.finditer(text))))
-        contrasted |= {w for m in _BEFORE_NOT.finditer(text) for w in words(m.group(1))}
+        if _COMMA_NOT.search(text):  # the slow search only where it can match
+            contrasted |= {w for m in _BEFORE_NOT.finditer(text) for w in words(m.group(1))}
         return cls(
             text, asked, frozenset(words(text)), frozenset(_negated(text)), frozenset(contrasted),
             bool({lemma(w) for w in asked} & _MOVEMENT),
