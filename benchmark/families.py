@@ -66,8 +66,8 @@ class Family:
     def columns(self, scored):
         return self.scoring.columns(scored)
 
-    def breakdowns(self, scored):
-        return self.scoring.breakdowns(scored)
+    def breakdowns(self, scored, item_columns=None):
+        return self.scoring.breakdowns(scored, item_columns)
 
     def undefined(self, scored):
         return self.scoring.undefined(scored)

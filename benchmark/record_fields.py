@@ -32,6 +32,8 @@ def optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def number(value: Any) -> float:
+    if type(value) is float and math.isfinite(value):  # most values: no further checks
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {show(value)}")
     return float(value)

@@ -23,7 +23,7 @@ import numpy as np
 
 from benchmark.families import family_named
 from benchmark.metrics import METRICS
-from benchmark.metrics.summary import scored_items
+from benchmark.metrics.summary import ScoredTask, score_task
 from benchmark.records import Judgment, from_dict
 from benchmark.scorers import JudgeSpec
 
@@ -190,12 +190,16 @@ def per_video_sums(samples, judgments, *, family, judge) -> PerVideo | None:
     """The per-video sums of `family.columns` of the scored items (videos in `video_index`
     order): what every resampled statistic of a submission is made of. None when nothing was
     scored."""
-    scored, _, _ = scored_items(samples, judgments, family=family, judge=judge)
-    if not scored:
+    return video_sums_of(samples, score_task(samples, judgments, family=family, judge=judge))
+
+
+def video_sums_of(samples, scored: ScoredTask) -> PerVideo | None:
+    """`per_video_sums` of items scored already (`score_task` of the same `samples`)."""
+    if not scored.items:
         return None
     videos = video_index(samples)
-    index = np.array([videos[sample.video.path] for sample, _ in scored], dtype=int)
-    columns = family.columns(scored)
+    index = np.array([videos[sample.video.path] for sample, _ in scored.items], dtype=int)
+    columns = scored.columns
     n = len(videos)
     sums = [np.bincount(index, weights=column, minlength=n) for column in columns.values()]
     return list(columns), np.stack(sums)
@@ -218,13 +222,13 @@ class VideoSums:
     def of_site(cls, site: Path, code: str) -> VideoSums:
         return cls(site / ".cache" / "columns", code)
 
-    def write(self, digest: str, judge: str, tasks: dict[str, tuple[Any, dict]]) -> None:
-        """`tasks`: task -> (its official data, the submission's judgments by sample id). One
+    def write(self, digest: str, judge: str, tasks: dict[str, tuple[Any, ScoredTask]]) -> None:
+        """`tasks`: task -> (its official data, the submission's items scored by `judge`). One
         array per task (a row per column), so that a board reads one array of each file."""
         arrays: dict[str, np.ndarray] = {}
         about: dict[str, Any] = {"code": self.code, "judge": judge, "samples": {}, "names": {}}
-        for task, (official, judgments) in tasks.items():
-            sums = per_video_sums(official.samples, judgments, family=official.family, judge=judge)
+        for task, (official, scored) in tasks.items():
+            sums = video_sums_of(official.samples, scored)
             about["samples"][task] = official.digest
             if sums is not None:
                 about["names"][task], arrays[task] = sums

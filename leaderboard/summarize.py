@@ -226,7 +226,7 @@ def _validate_new(path: Path, digest: str, reference: Reference, rejudge: bool, 
     VideoSums.of_site(out, code_digest()).write(
         digest,
         run["judge"]["name"],
-        {task: (reference.task(task), r.judgments) for task, r in validation.records.items()},
+        {task: (reference.task(task), validation.scored[task]) for task in validation.records},
     )
     results = validation.results
     entry = Entry(

@@ -28,6 +28,7 @@ import jsonschema
 from benchmark.errors import BenchmarkError
 from benchmark.families import FAMILIES, Family
 from benchmark.metrics import summarize_task
+from benchmark.metrics.summary import ScoredTask, score_task
 from benchmark.model_card import check_card
 from benchmark.records import Judgment, RecordError, Response, Sample, read_run_file
 from benchmark.run_records import Results, TaskResult
@@ -71,6 +72,7 @@ class Validation:
     run: dict[str, Any] | None = None
     results: Results | None = None  # recomputed
     records: dict[str, TaskRecords] = field(default_factory=dict)
+    scored: dict[str, ScoredTask] = field(default_factory=dict)  # what each summary is made of
     #: [version, samples digest] of each official task consulted (None: unknown task), so a
     #: cached outcome can tell whether the official data changed since; None if some official
     #: data could not be loaded (the outcome may change once it can).
@@ -113,6 +115,9 @@ def validate(submission: Submission, reference: Reference, *, rejudge: bool = Tr
             continue
         if rejudge:
             _rejudge(task, entry["judge"], records, reference, report)
+        scored = score_task(
+            records.samples, records.judgments, family=official.family, judge=entry["judge"]
+        )
         summary = summarize_task(
             records.samples,
             records.judgments,
@@ -122,10 +127,12 @@ def validate(submission: Submission, reference: Reference, *, rejudge: bool = Tr
             errors=entry.get("errors", 0),
             n_resamples=run.get("bootstrap", DEFAULT_BOOTSTRAP),
             seed=run.get("seed", 0),
+            scored=scored,
         )
         _compare(task, entry, summary, compare_ci="bootstrap" in run, report=report)
         recomputed.tasks[task] = summary
         report.records[task] = records
+        report.scored[task] = scored
     report.results = recomputed
     return report
 

@@ -23,7 +23,7 @@ of runs made with the default 1000 take longer; rebuilds do not depend on it.
 Target: linear growth, under 10 s for 200 submissions on 2 cores.
 
     python perf/site_build.py [--data-root ../shared/data] [--counts 20,50,100,200] [--jobs 2]
-                              [--baseline e04cb3e]
+                              [--baseline e04cb3e] [--fresh-only]
 """
 
 from __future__ import annotations
@@ -61,6 +61,11 @@ def main() -> None:
     parser.add_argument("--bases", type=int, default=10, help="distinct runs to copy from")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--baseline", metavar="REV", help="git revision to time the fresh build on")
+    parser.add_argument(
+        "--fresh-only",
+        action="store_true",
+        help="time only the fresh build of the largest count (and the baseline's): no growth",
+    )
     args = parser.parse_args()
     tasks = SYNTH + (RELEASED if args.data_root else [])
     counts = [int(c) for c in args.counts.split(",")]
@@ -85,30 +90,13 @@ def main() -> None:
             assert len(report.accepted) == count, report.rejected
             return seconds, report.validated
 
-        serial, _ = build(tmp / "serial", counts[0], jobs=1)
-        parallel, _ = build(tmp / "parallel", counts[0], jobs=args.jobs)
-        print(
-            f"fresh build of {counts[0]}: 1 process {serial:.2f} s, {args.jobs} processes "
-            f"{parallel:.2f} s ({serial / parallel:.2f}x)"
-        )
-        print(f"{'submissions':>11}{'new':>6}{'add s':>9}{'rebuild s':>11}{'rebuild growth':>16}")
-        site, first = tmp / "site", None
-        for count in counts:
-            added, validated = build(site, count, jobs=args.jobs)
-            rebuilt, none = build(site, count, jobs=args.jobs)
-            assert none == 0
-            first = first or (count, rebuilt)
-            growth = (rebuilt / first[1]) / (count / first[0])
-            print(f"{count:>11}{validated:>6}{added:>9.2f}{rebuilt:>11.2f}{growth:>15.2f}x")
-        one_more, validated = build(site, counts[-1] + 1, jobs=args.jobs)
-        assert validated == 1
-        print(f"one new submission arrives at {counts[-1]}: {one_more:.2f} s")
+        if not args.fresh_only:
+            rebuilt = _growth(build, tmp, counts, args.jobs)
         # into a new folder, as the baseline's: no ties or pages from the builds above
         fresh, _ = build(tmp / "site-fresh", counts[-1], jobs=args.jobs, fresh=True)
-        print(
-            f"fresh build of {counts[-1]} (validating all, {args.jobs} processes): {fresh:.2f} s; "
-            f"rebuild {rebuilt:.2f} s ({fresh / rebuilt:.1f}x faster)"
-        )
+        print(f"fresh build of {counts[-1]} (validating all, {args.jobs} processes): {fresh:.2f} s")
+        if not args.fresh_only:
+            print(f"rebuild {rebuilt:.2f} s ({fresh / rebuilt:.1f}x faster)")
         if args.baseline:
             paths = [tmp / "submissions" / f"sub-{i:03d}" for i in range(counts[-1])]
             with checkout(args.baseline) as tree:
@@ -117,10 +105,36 @@ def main() -> None:
                 f"fresh build of {counts[-1]} on the code at {args.baseline}: {before:.2f} s; "
                 f"now {fresh:.2f} s ({before / fresh:.2f}x faster)"
             )
-        print(
-            "rebuild growth: time per submission relative to the smallest rebuild "
-            "(1.00x = linear; below 1 while the fixed cost of loading the official data dominates)"
-        )
+        if not args.fresh_only:
+            print(
+                "rebuild growth: time per submission relative to the smallest rebuild (1.00x = "
+                "linear; below 1 while the fixed cost of loading the official data dominates)"
+            )
+
+
+def _growth(build, tmp: Path, counts: list[int], jobs: int) -> float:
+    """A fresh build of the smallest count on 1 and `jobs` processes, then the site grown count
+    by count (adding, then rebuilding), then one more submission; the largest rebuild's
+    seconds."""
+    serial, _ = build(tmp / "serial", counts[0], jobs=1)
+    parallel, _ = build(tmp / "parallel", counts[0], jobs=jobs)
+    print(
+        f"fresh build of {counts[0]}: 1 process {serial:.2f} s, {jobs} processes "
+        f"{parallel:.2f} s ({serial / parallel:.2f}x)"
+    )
+    print(f"{'submissions':>11}{'new':>6}{'add s':>9}{'rebuild s':>11}{'rebuild growth':>16}")
+    site, first = tmp / "site", None
+    for count in counts:
+        added, validated = build(site, count, jobs=jobs)
+        rebuilt, none = build(site, count, jobs=jobs)
+        assert none == 0
+        first = first or (count, rebuilt)
+        growth = (rebuilt / first[1]) / (count / first[0])
+        print(f"{count:>11}{validated:>6}{added:>9.2f}{rebuilt:>11.2f}{growth:>15.2f}x")
+    one_more, validated = build(site, counts[-1] + 1, jobs=jobs)
+    assert validated == 1
+    print(f"one new submission arrives at {counts[-1]}: {one_more:.2f} s")
+    return rebuilt
 
 
 def _base_run(out: Path, k: int, args: argparse.Namespace, tasks: list[str]) -> Path:

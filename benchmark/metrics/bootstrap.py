@@ -70,7 +70,8 @@ def cluster_bootstrap(
     n_items = 0 if matrix is None else matrix.shape[0]
     if len(clusters) != n_items:
         raise ValueError(f"{len(clusters)} cluster ids for {n_items} items")
-    estimates = {name: float(stat(column_sums(columns))) for name, stat in statistics.items()}
+    sums = column_sums(columns)  # once: the statistics only read them
+    estimates = {name: float(stat(sums)) for name, stat in statistics.items()}
     if n_items == 0 or n_resamples <= 0:
         return {name: Interval(est, np.nan, np.nan) for name, est in estimates.items()}
 

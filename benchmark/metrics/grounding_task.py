@@ -43,7 +43,10 @@ def columns(scored: Scored) -> Columns:
 def _row(sample: Sample, judgment: Judgment) -> tuple[float, ...]:
     """One item's value of each of `COLUMNS`, as floats."""
     gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
-    value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
+    if gold and pred:
+        value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
+    else:  # what `best_ra_iou` gives without looking at spans: 1 for a right refusal, else 0
+        value = float(gold == pred)
     tn = not gold and not pred
     jaccard = (
         0.0
@@ -93,9 +96,10 @@ def undefined(scored: Scored) -> dict[str, str]:
     return reasons
 
 
-def breakdowns(scored: Scored) -> dict[str, Any]:
+def breakdowns(scored: Scored, item_columns: Columns | None = None) -> dict[str, Any]:
     """The confusion counts, the per-class relevance figures, per-difficulty and per-category
-    tables, and the labels outside the 11 mismatch categories (kept and reported)."""
+    tables, and the labels outside the 11 mismatch categories (kept and reported).
+    `item_columns`: `columns(scored)`, when the caller has them already."""
     cells = {k: 0 for k in ("tp", "fn", "fp", "tn")}
     for sample, judgment in scored:
         gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
@@ -104,7 +108,7 @@ def breakdowns(scored: Scored) -> dict[str, Any]:
     out: dict[str, Any] = {
         "confusion": cells,
         "relevance": relevance_figures(conf),
-        "difficulty": difficulty_breakdown(scored),
+        "difficulty": difficulty_breakdown(scored, item_columns),
         "category": category_breakdown(scored),
     }
     unknown = Counter(c for s, _ in scored for c in s.categories if c not in CATEGORIES)
@@ -132,18 +136,27 @@ def relevance_figures(conf: grounding.Confusion) -> dict[str, Any]:
     }
 
 
-def difficulty_breakdown(scored: Scored) -> dict[str, dict[str, Any]]:
+def difficulty_breakdown(
+    scored: Scored, item_columns: Columns | None = None
+) -> dict[str, dict[str, Any]]:
     """Per difficulty level, the RA-RFT evaluator's per-level figures: F1, precision and recall
     with that level's gold class as positive (irrelevant for strong/moderate/weak/shuffled,
     relevant for original), relevance accuracy, mIoU, R@m, and for irrelevant levels RT-IoU and
     the explanation scores. Each is the statistic of the metric table over the level's items."""
-    groups: dict[str, list] = defaultdict(list)
-    for sample, judgment in scored:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for k, (sample, _) in enumerate(scored):
         if sample.difficulty:
-            groups[sample.difficulty].append((sample, judgment))
+            groups[sample.difficulty].append(k)
+    if not groups:
+        return {}
+    item_columns = columns(scored) if item_columns is None else item_columns
     out = {}
-    for level, items in sorted(groups.items()):
-        sums = {k: float(np.sum(v)) for k, v in columns(items).items()}
+    for level, positions in sorted(groups.items()):
+        items = [scored[k] for k in positions]
+        sums = {
+            name: float(np.sum([values[k] for k in positions]))
+            for name, values in item_columns.items()
+        }
         conf = grounding.Confusion(tp=sums["tp"], fn=sums["fn"], fp=sums["fp"], tn=sums["tn"])
         figures = relevance_figures(conf)["relevant" if level == "original" else "irrelevant"]
         reasons = undefined(items)

@@ -52,8 +52,9 @@ def undefined(scored: Scored) -> dict[str, str]:
     return {}
 
 
-def breakdowns(scored: Scored) -> dict[str, Any]:
-    """S_acc per kind and per UVQA category, and the count of each verdict."""
+def breakdowns(scored: Scored, item_columns: Columns | None = None) -> dict[str, Any]:
+    """S_acc per kind and per UVQA category, and the count of each verdict (`item_columns`, as
+    grounding's take them, are not needed)."""
     by_kind: dict[str, Counter] = defaultdict(Counter)
     by_category: dict[str, Counter] = defaultdict(Counter)
     for sample, judgment in scored:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -38,7 +39,9 @@ class Scoring(Protocol):
 
     def columns(self, scored: Scored) -> dict[str, list[float]]: ...
 
-    def breakdowns(self, scored: Scored) -> dict[str, Any]: ...
+    def breakdowns(
+        self, scored: Scored, item_columns: dict[str, list[float]] | None = None
+    ) -> dict[str, Any]: ...
 
     def undefined(self, scored: Scored) -> dict[str, str]: ...
 
@@ -53,6 +56,7 @@ def summarize_task(
     errors: int = 0,
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    scored: ScoredTask | None = None,
 ) -> TaskResult:
     """The results.json entry of one task: every metric of `family` in the metric table, with
     95% intervals, breakdowns, and the counts of failed, missing and errored samples.
@@ -60,8 +64,10 @@ def summarize_task(
     `judgments` may hold several per sample (append-only run files); the last one counts.
     `errors` (generation errors) and `version` are recorded as given. The scoring protocol the
     judge id names (`benchmark.protocols`) says which gold the items are scored against.
+    `scored`: `score_task` of the same samples and judgments, when the caller has it.
     """
-    scored, failures, missing = scored_items(samples, judgments, family=family, judge=judge)
+    task = scored or score_task(samples, judgments, family=family, judge=judge)
+    scored, failures, missing, columns = task.items, task.failures, task.missing, task.columns
 
     reasons = family.undefined(scored)
     statistics: dict[str, Statistic] = {
@@ -69,9 +75,7 @@ def summarize_task(
         for key, statistic in METRICS.statistics(family.name).items()
     }
     clusters = [sample.video.path for sample, _ in scored]
-    intervals = cluster_bootstrap(
-        family.columns(scored), clusters, statistics, n_resamples=n_resamples, seed=seed
-    )
+    intervals = cluster_bootstrap(columns, clusters, statistics, n_resamples=n_resamples, seed=seed)
     metrics: dict[str, float | None] = {}
     ci: dict[str, list[float | None]] = {}
     for name, interval in intervals.items():
@@ -81,7 +85,7 @@ def summarize_task(
         else:
             metrics[name] = None
             reasons.setdefault(name, METRICS.get(family.name, name).null_reason)
-    breakdowns = family.breakdowns(scored)
+    breakdowns = family.breakdowns(scored, columns)
     breakdowns["null_reasons"] = {k: v for k, v in reasons.items() if metrics.get(k) is None}
     return TaskResult(
         n=len(scored),
@@ -96,6 +100,28 @@ def summarize_task(
         version=version,
         family=family.name,
     )
+
+
+@dataclass(frozen=True)
+class ScoredTask:
+    """A task's scored items and their per-item columns (`Scoring.columns`), with the counts of
+    failed and unjudged samples: what every statistic of its summary is made of."""
+
+    items: list[tuple[Sample, Judgment]]
+    failures: int
+    missing: int
+    columns: dict[str, list[float]]
+
+
+def score_task(
+    samples: Sequence[Sample],
+    judgments: Iterable[Judgment] | Mapping[str, Judgment],
+    *,
+    family: Scoring,
+    judge: str,
+) -> ScoredTask:
+    items, failures, missing = scored_items(samples, judgments, family=family, judge=judge)
+    return ScoredTask(items, failures, missing, family.columns(items))
 
 
 def scored_items(
