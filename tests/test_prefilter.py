@@ -3,14 +3,17 @@ derives from a pattern, the case folding it searches in, and readings that stay 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from data_fixtures import SHARED_DATA
 
 from benchmark import outcomes
 from benchmark.outcomes import read_grounding, read_qa, sentences
+from benchmark.parse import answer_part
 from benchmark.prefilter import FOLD, Prefilter, required_words
 
 SENTENCE_PATTERNS = [
@@ -118,8 +121,21 @@ def _released_texts(limit: int = 600) -> list[tuple[str, str]]:
     return pairs
 
 
+def _calibration_texts() -> list[tuple[str, str]]:
+    """The answer parts of the shipped calibration outputs (982, in 22 styles), each read
+    against two queries: one it may be about, one it cannot be."""
+    path = Path(__file__).resolve().parents[1] / "benchmark" / "calibration" / "outputs.jsonl"
+    texts = [answer_part(json.loads(line)["text"]) for line in path.read_text().splitlines()]
+    return [(t, q) for t in texts for q in ("A person holds a cup.", "What color is the bag?")]
+
+
+def _corpus() -> list[tuple[str, str]]:
+    query = "A man walks his dog in the park."
+    return [(t, query) for t in OUTPUTS] + _released_texts() + _calibration_texts()
+
+
 def test_every_sentence_a_pattern_matches_passes():
-    pairs = [(text, "A man walks his dog in the park.") for text in OUTPUTS] + _released_texts()
+    pairs = _corpus()
     passed = skipped = 0
     for text, _ in pairs:
         for sentence in sentences(text):
@@ -132,7 +148,7 @@ def test_every_sentence_a_pattern_matches_passes():
 
 
 def test_readings_are_the_same_with_or_without_the_prefilter(monkeypatch):
-    pairs = [(text, "A man walks his dog in the park.") for text in OUTPUTS] + _released_texts()
+    pairs = _corpus()
     filtered = [(read_grounding(t, q), read_qa(t, q)) for t, q in pairs]
     monkeypatch.setattr(outcomes, "_MAY_REFUSE", Prefilter([]))  # no words: every sentence read
     assert outcomes._MAY_REFUSE.may_match("12 to 18 s")
