@@ -316,11 +316,11 @@ def _sentence_cue(
     return unknowing.group(0) if unknowing and but is None else None
 
 
-#: A sentence that none of the patterns `_sentence_cue` refuses by can match cannot refuse: most
-#: sentences of answers that give a span are passed over without reading them further.
-_MAY_REFUSE = Prefilter(
-    [_PREMISE, _INABILITY, _ABSENCE, _MISMATCH, _CONTRAST, _DENIED_WORDS, _UNKNOWING]
-)
+#: The patterns whose matches `_sentence_cue` returns as a refusal's cue (its other patterns only
+#: qualify them). A sentence none of them can match cannot refuse: `_MAY_REFUSE` passes over most
+#: sentences of answers that give a span without reading them further.
+_CUE_PATTERNS = (_PREMISE, _INABILITY, _ABSENCE, _MISMATCH, _CONTRAST, _DENIED_WORDS, _UNKNOWING)
+_MAY_REFUSE = Prefilter(list(_CUE_PATTERNS))
 
 
 _APPEAR = re.compile(r"\b(?:appear(?:s|ed)?|seem(?:s|ed)?)\s*$", re.I)

@@ -6,25 +6,35 @@ from __future__ import annotations
 import json
 import re
 import sys
+import types
 from pathlib import Path
 
 import pytest
 from data_fixtures import SHARED_DATA
 
 from benchmark import outcomes
+from benchmark.errors import BenchmarkError
 from benchmark.outcomes import read_grounding, read_qa, sentences
 from benchmark.parse import answer_part
 from benchmark.prefilter import FOLD, Prefilter, required_words
 
-SENTENCE_PATTERNS = [
-    outcomes._PREMISE,
-    outcomes._INABILITY,
-    outcomes._ABSENCE,
-    outcomes._MISMATCH,
-    outcomes._CONTRAST,
-    outcomes._DENIED_WORDS,
-    outcomes._UNKNOWING,
-]
+SENTENCE_PATTERNS = list(outcomes._CUE_PATTERNS)
+#: the patterns `_sentence_cue` reads that only qualify a cue (a hedge, a time), never are one
+QUALIFIERS = {"_TIMED", "_BUT", "_NEGATED", "_HEDGE", "_CLAUSE_END", "_SUCH", "_PRECISE", "_UNTIL"}
+
+
+def test_the_prefilter_knows_every_pattern_a_cue_can_come_from():
+    """A pattern `_sentence_cue` returns cues from but the prefilter does not know would make
+    the judge miss refusals: each pattern it reads must be one or the other."""
+    names, codes = set(), [outcomes._sentence_cue.__code__]
+    while codes:  # its own names and those of the functions inside it
+        code = codes.pop()
+        names |= set(code.co_names)
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    read = {n for n in names if isinstance(getattr(outcomes, n, None), re.Pattern)}
+    cues = {n for n in read if getattr(outcomes, n) in outcomes._CUE_PATTERNS}
+    assert read - cues == QUALIFIERS
+    assert len(cues) == len(outcomes._CUE_PATTERNS)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +125,7 @@ def _released_texts(limit: int = 600) -> list[tuple[str, str]]:
     for task in ("hi_tvgbench", "hi_charades", "uvqa_object", "uvqa_relation"):
         try:
             samples = reference.task(task).samples
-        except Exception:  # this task's files are not here
+        except BenchmarkError:  # this task's files are not here
             continue
         pairs += [(s.refusal, s.question) for s in samples if s.refusal][:limit]
     return pairs

@@ -209,6 +209,8 @@ def best_ra_iou(
     >>> best_ra_iou(True, True, [(0, 4), (10, 20)], (10, 18))
     0.8
     """
+    if not (gold_relevant and pred_relevant):  # the spans do not matter: one comparison
+        return ra_iou(gold_relevant, pred_relevant, None, pred_span)
     spans = gold_spans or (None,)
     return max(ra_iou(gold_relevant, pred_relevant, span, pred_span) for span in spans)
 

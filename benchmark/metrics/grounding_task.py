@@ -43,10 +43,7 @@ def columns(scored: Scored) -> Columns:
 def _row(sample: Sample, judgment: Judgment) -> tuple[float, ...]:
     """One item's value of each of `COLUMNS`, as floats."""
     gold, pred = sample.gold_relevant, judgment.verdict == "relevant"
-    if gold and pred:
-        value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
-    else:  # what `best_ra_iou` gives without looking at spans: 1 for a right refusal, else 0
-        value = float(gold == pred)
+    value = grounding.best_ra_iou(gold, pred, sample.gold_spans, judgment.span)
     tn = not gold and not pred
     jaccard = (
         0.0

@@ -66,7 +66,9 @@ def summarize_task(
     judge id names (`benchmark.protocols`) says which gold the items are scored against.
     `scored`: `score_task` of the same samples and judgments, when the caller has it.
     """
-    task = scored or score_task(samples, judgments, family=family, judge=judge)
+    task = scored
+    if task is None:
+        task = score_task(samples, judgments, family=family, judge=judge)
     scored, failures, missing, columns = task.items, task.failures, task.missing, task.columns
 
     reasons = family.undefined(scored)
