@@ -1,7 +1,8 @@
 """Generating a task's responses: batches, one video's queries together, decoding ahead.
 
-While the model generates a batch, a background thread decodes the next batch's frames, so the
-decoder and the model do not wait for each other. A batch that fails is retried one request at a
+While the model generates a batch, a background thread decodes the next batch's frames and
+makes its inputs (`Model.encode`: the processor's resizing and tokenising), so the decoder and
+the model do not wait for each other. A batch that fails is retried one request at a
 time, and a request that still fails is recorded with its error (retried on resume): one bad
 sample never stops a run; a model that cannot take the inputs at all (`UsageError`) or is gone
 (`EndpointDown`) does.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from benchmark.errors import EndpointDown, UsageError
 from benchmark.models import Model, Request
@@ -44,8 +46,8 @@ def generate_responses(
         Progress(len(todo), f"{spec.name}: generate", bar=progress) as shown,
         ThreadPoolExecutor(1, thread_name_prefix="decode-ahead") as decoder,
     ):
-        # the next batch's frames are decoded while the model generates this one's: one batch
-        # ahead, so at most two batches of frames are held beyond the frame cache
+        # the next batch's frames are decoded and its inputs made while the model generates this
+        # one's: one batch ahead, so at most two batches are held beyond the frame cache
         ahead = [decoder.submit(prepare, model, spec, batch, videos) for batch in batches[:1]]
         for k, batch in enumerate(batches):
             prepared = ahead.pop().result()
@@ -58,10 +60,30 @@ def generate_responses(
     return done
 
 
+class Prepared(NamedTuple):
+    """A batch made ready for the model."""
+
+    requests: list[Request]  # with their frames decoded
+    failed: list[Response]  # the samples whose video failed
+    encoded: Any = None  # `model.encode(requests)`; None: `generate` makes its own inputs
+
+
 def prepare(
     model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None
+) -> Prepared:
+    """A batch's requests, their frames decoded and inputs encoded, and the failed videos."""
+    requests, failed = decode_batch(model, spec, batch, videos)
+    try:
+        encoded = model.encode(requests) if requests else None
+    except Exception:  # `generate` meets the same error, and the retries find the sample
+        encoded = None
+    return Prepared(requests, failed, encoded)
+
+
+def decode_batch(
+    model: Model, spec: TaskSpec, batch: list[Sample], videos: VideoLoader | None
 ) -> tuple[list[Request], list[Response]]:
-    """The requests of a batch (its frames decoded) and the samples whose video failed."""
+    """A batch's requests with their frames, and the samples whose video failed."""
     requests, failed = [], []
     for sample in batch:
         try:
@@ -79,15 +101,19 @@ def generate_batch(
     batch: list[Sample],
     videos: VideoLoader | None = None,
     *,
-    prepared: tuple[list[Request], list[Response]] | None = None,
+    prepared: Prepared | None = None,
 ) -> list[Response]:
-    requests, failed = prepared or prepare(model, spec, batch, videos)
+    requests, failed, encoded = prepared or prepare(model, spec, batch, videos)
     if not requests:
         return failed
     batch = [s for s in batch if s.id in {r.sample_id for r in requests}]
     started = time.perf_counter()
     try:
-        texts = model.generate(requests)
+        texts = (
+            model.generate(requests)
+            if encoded is None
+            else model.generate(requests, encoded=encoded)
+        )
         if len(texts) != len(requests):
             raise RuntimeError(f"model returned {len(texts)} outputs for {len(requests)} requests")
         latency = (time.perf_counter() - started) / len(batch)

@@ -178,10 +178,17 @@ def decode_all(
     return np.stack([b[1] for b in best]), [round(b[0], 4) for b in best]
 
 
+# Frames are scaled on one thread: FFmpeg 8's swscale otherwise starts and joins a thread per
+# core for every frame, which costs more than it saves on frames of the sizes models take, and
+# beside a model that keeps a core busy makes decoding stall on the hand-overs (the pixels are
+# the same; `perf/video_decode.py` measures both against 0, FFmpeg's automatic choice).
+SCALER_THREADS = 1
+
+
 def _to_array(frame, size: tuple[int, int] | None) -> np.ndarray:
     if size is not None and (frame.height, frame.width) != size:
-        frame = frame.reformat(width=size[1], height=size[0])
-    return frame.to_ndarray(format="rgb24")
+        frame = frame.reformat(width=size[1], height=size[0], threads=SCALER_THREADS)
+    return frame.to_ndarray(format="rgb24", threads=SCALER_THREADS)
 
 
 class FrameCache:

@@ -161,3 +161,35 @@ def test_a_prompt_past_the_models_context_is_refused_with_what_to_lower(checkpoi
     with pytest.raises(UsageError, match=r"sample s: the prompt is \d+ tokens \(4 frames\), over "
                                          r".*context of 32; sample fewer frames"):  # fmt: skip
         model.generate([request(frames_of(1))])
+
+
+def test_inputs_encoded_ahead_are_what_the_model_generates_from(model, monkeypatch):
+    """`encode` (run on the runner's decode-ahead thread) makes one processor batch per
+    generation setting; `generate(encoded=)` feeds exactly those tensors to the model, with the
+    same outputs as making them itself."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from benchmark.generation import Generation
+
+    requests = [
+        request(frames_of(1)),
+        replace(request(frames_of(2), "Two squares appear."), generation=Generation(4)),
+        request(frames_of(3), "A blue square moves up."),
+    ]
+    expected = model.generate(requests)
+    with ThreadPoolExecutor(1) as ahead:
+        encoded = ahead.submit(model.encode, requests).result()
+    assert sorted(len(batch["input_ids"]) for batch in encoded.values()) == [1, 2]
+    received = []
+    real = model.model.generate
+
+    def recording(**inputs):
+        received.append(inputs["pixel_values_videos"])
+        return real(**inputs)
+
+    monkeypatch.setattr(model.model, "generate", recording)
+    monkeypatch.setattr(model, "inputs", lambda requests: pytest.fail("inputs made again"))
+    assert model.generate(requests, encoded=encoded) == expected
+    made = [batch["pixel_values_videos"] for batch in encoded.values()]
+    assert len(received) == 2 and all(any(r is m for m in made) for r in received)

@@ -95,3 +95,52 @@ def test_the_next_batch_is_decoded_while_the_model_generates(tmp_path, monkeypat
     # but the last found the next video decoded while it generated
     assert model.overlapped == [True, True, False]
     assert threading.active_count() < 50  # the decode thread ends with the task
+
+
+class EncodesAhead(Model):
+    """Makes its inputs in `encode`; the first batch's second sample cannot be encoded."""
+
+    name = "encoder"
+    needs_frames = True
+    frame_spec = FrameSpec(num_frames=2)
+    batch_size = 6
+
+    def __init__(self) -> None:
+        self.encoded_on: list[str] = []
+        self.given: list[bool] = []
+        self.bad = None
+
+    def encode(self, requests):
+        self.encoded_on.append(threading.current_thread().name)
+        self.bad = self.bad or requests[1].sample_id
+        return [self._input(r) for r in requests]
+
+    def generate(self, requests, encoded=None):
+        self.given.append(encoded is not None)
+        inputs = encoded if encoded is not None else [self._input(r) for r in requests]
+        return [f"<answer>{x:.1f} to 9</answer>" for x in inputs]
+
+    def _input(self, request):
+        if request.sample_id == self.bad:
+            raise ValueError("cannot encode these frames")
+        return float(request.frames.images.mean())
+
+
+def test_inputs_are_encoded_ahead_and_a_sample_that_cannot_be_encoded_is_recorded(tmp_path):
+    from benchmark.records import read_run_file
+
+    model = EncodesAhead()
+    config = RunConfig(model="encoder", tasks="synth_hivtg", limit=18, output=tmp_path / "run",
+                       sbert="none", progress=False, bootstrap=0)  # fmt: skip
+    run(config, model=model)
+    responses, _ = read_run_file(tmp_path / "run" / "samples" / "synth_hivtg.jsonl")
+    failed = [r for r in responses if not r.ok]
+    assert [r.sample_id for r in failed] == [model.bad]
+    assert "cannot encode these frames" in failed[0].error
+    assert sum(r.ok for r in responses) == 17
+    # the batches went through the decode-ahead thread; the first one's encoding failed, so it
+    # was generated without, then one by one (its samples encoded on the main thread)
+    ahead = [name for name in model.encoded_on if name.startswith("decode-ahead")]
+    assert len(ahead) == 3 and model.encoded_on.count("MainThread") == 6
+    assert model.given[0] is False and model.given[-2:] == [True, True]
+    assert model.given[1:-2].count(True) == 5  # the sample that cannot be encoded: without

@@ -39,6 +39,11 @@ class Model(ABC):
     decode the video for it), and implement `generate`. An exception from `generate` fails the
     batch; the runner then retries its requests one by one and records the error of each request
     that still fails, so one bad sample never stops a run.
+
+    A model whose batches need work that does not need the model itself (a processor's resizing
+    and tokenising, encoding images for an API) can also implement `encode`: the runner calls it
+    on its decode-ahead thread, while the model generates the batch before, and hands the result
+    to `generate` as `encoded=`.
     """
 
     name: str = "model"
@@ -47,7 +52,13 @@ class Model(ABC):
 
     @abstractmethod
     def generate(self, requests: list[Request]) -> list[str]:
-        """One output text per request, in order."""
+        """One output text per request, in order (with `encoded=`: what `encode` returned for
+        these requests, where the model implements it)."""
+
+    def encode(self, requests: list[Request]) -> Any:
+        """A batch's inputs made ready for `generate`, or None: the model makes them itself.
+        Runs beside `generate` of another batch, so it must not use what `generate` changes."""
+        return None
 
     def describe(self) -> dict[str, Any]:
         """Provenance recorded in run.json (model id, revision, settings)."""

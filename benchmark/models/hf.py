@@ -108,18 +108,24 @@ class HFVideoLLM(Model):
         )
         self.timestamps_in_prompt = timestamps_in_prompt
 
-    def generate(self, requests: list[Request]) -> list[str]:
-        # `generate` takes one set of settings: batch the requests that share them (each video
-        # carries its own sampling rate in its metadata)
-        groups: dict[Generation, list[int]] = {}
-        for i, request in enumerate(requests):
-            groups.setdefault(request.generation, []).append(i)
+    def generate(self, requests: list[Request], encoded: dict | None = None) -> list[str]:
         out: list[str] = [""] * len(requests)
-        for generation, members in groups.items():
-            texts = self._generate([requests[i] for i in members], generation)
-            for i, text in zip(members, texts, strict=True):
+        for generation, members in _by_generation(requests).items():
+            group = [requests[i] for i in members]
+            inputs = encoded[generation] if encoded is not None else self.inputs(group)
+            for i, text in zip(members, self._generate(group, generation, inputs), strict=True):
                 out[i] = generation.stop(text)
         return out
+
+    def encode(self, requests: list[Request]) -> dict:
+        """The processor's batch of each generation setting, made on the runner's decode-ahead
+        thread. The tokenizer is shared with `generate`'s decoding of outputs: safe, as the
+        processor is always called with the same padding and truncation, the only settings
+        whose change writes to the tokenizer's (Rust) state."""
+        return {
+            generation: self.inputs([requests[i] for i in members])
+            for generation, members in _by_generation(requests).items()
+        }
 
     def generate_kwargs(self, generation: Generation) -> dict[str, Any]:
         """What `model.generate` is called with: the task's settings, with the model arguments
@@ -140,8 +146,7 @@ class HFVideoLLM(Model):
         card = hub_card(self.pretrained)
         return card | {"parameters": sum(p.numel() for p in self.model.parameters())}
 
-    def _generate(self, requests: list[Request], generation: Generation) -> list[str]:
-        inputs = self.inputs(requests)
+    def _generate(self, requests: list[Request], generation: Generation, inputs) -> list[str]:
         self._check_context(requests, inputs)
         inputs = inputs.to(self.model.device)
         with self.torch.inference_mode():
@@ -190,6 +195,15 @@ class HFVideoLLM(Model):
             },
             "frames": self.frame_spec.describe(),
         }
+
+
+def _by_generation(requests: list[Request]) -> dict[Generation, list[int]]:
+    """The positions of the requests that share generation settings: `model.generate` takes one
+    set (each video carries its own sampling rate in its metadata)."""
+    groups: dict[Generation, list[int]] = {}
+    for i, request in enumerate(requests):
+        groups.setdefault(request.generation, []).append(i)
+    return groups
 
 
 def request_text(processor, request: Request, timestamps_in_prompt: bool) -> str:

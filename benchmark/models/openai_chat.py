@@ -66,11 +66,17 @@ class OpenAIChat(Model):
         self.temperature = temperature  # None: the task's
         self.revision = revision or None
 
-    def generate(self, requests: list[Request]) -> list[str]:
+    def generate(self, requests: list[Request], encoded: list | None = None) -> list[str]:
+        chats = encoded if encoded is not None else self.encode(requests)
         with ThreadPoolExecutor(self.concurrency) as pool:
-            return list(pool.map(self._one, requests))
+            return list(pool.map(self._one, requests, chats))
 
-    def _one(self, request: Request) -> str:
+    def encode(self, requests: list[Request]) -> list[list[dict]]:
+        """Each request's messages, its frames encoded as JPEG (on the runner's decode-ahead
+        thread, while the requests of the batch before are in flight)."""
+        return [messages(request) for request in requests]
+
+    def _one(self, request: Request, chat: list[dict]) -> str:
         from benchmark.openai_client import RequestFailed
 
         generation = request.generation.overridden(
@@ -83,7 +89,7 @@ class OpenAIChat(Model):
         if generation.until:
             params["stop"] = list(generation.until)[:4]  # the API takes up to 4
         try:
-            text = self.client.complete(messages(request), version=request.prompt.version, **params)
+            text = self.client.complete(chat, version=request.prompt.version, **params)
         except RequestFailed as exc:
             raise RuntimeError(f"{self.name}: {exc}") from None
         return generation.stop(text)
